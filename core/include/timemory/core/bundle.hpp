@@ -1,0 +1,148 @@
+// Bundles of components around a region.
+//
+//   tim::scoped<tim::component::wall_clock, tim::component::cpu_clock> s{label};  // compile time
+//   tim::runtime_bundle b{"solve", tim::registry::parse_list("wall_clock,peak_rss")};
+//
+// A compile-time bundle inlines each component's sample() and costs a thread-local load, the
+// graph push/pop and the clock reads. A runtime bundle calls the registry's function pointers.
+#pragma once
+
+#include "timemory/core/component_info.hpp"
+#include "timemory/core/graph.hpp"
+#include "timemory/core/label.hpp"
+#include "timemory/core/macros.hpp"
+#include "timemory/core/settings.hpp"
+
+#include <concepts>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace tim {
+
+/// A component usable in compile-time bundles: a fixed registry slot, sizes, and an inline
+/// sample(); measure() is optional (default: stop - start per value).
+template <typename T>
+concept static_component = requires(double* raw, const double* c) {
+    { T::index } -> std::convertible_to<std::uint16_t>;
+    { T::raw_count } -> std::convertible_to<unsigned>;
+    { T::value_count } -> std::convertible_to<unsigned>;
+    { T::sample(raw) } noexcept;
+};
+
+namespace detail {
+template <static_component C>
+TIMEMORY_INLINE void measure_values(const double* start, const double* stop, double* out) noexcept {
+    if constexpr (requires { C::measure(start, stop, out); }) {
+        C::measure(start, stop, out);
+    } else {
+        for (unsigned i = 0; i < C::value_count; ++i) out[i] = stop[i] - start[i];
+    }
+}
+}  // namespace detail
+
+/// Components chosen at compile time, started and stopped explicitly.
+template <static_component... C>
+class bundle {
+public:
+    static constexpr unsigned raw_total = (C::raw_count + ... + 0u);
+
+    explicit bundle(const label_id& label, scope_mode mode = scope_mode::use_default) noexcept
+        : m_hash{label.hash()}, m_mode{mode} {}
+
+    TIMEMORY_INLINE void start() {
+        if (!is_enabled() || m_graph != nullptr) return;
+        m_graph = &this_thread_graph();
+        m_node = m_graph->push(m_hash, m_mode);
+        double* raw = m_start;
+        ((C::sample(raw), raw += C::raw_count), ...);
+    }
+
+    TIMEMORY_INLINE void stop() {
+        if (m_graph == nullptr) return;
+        double stop_raw[raw_total > 0 ? raw_total : 1];
+        {
+            double* raw = stop_raw;
+            ((C::sample(raw), raw += C::raw_count), ...);
+        }
+        const double* a = m_start;
+        const double* b = stop_raw;
+        (record_one<C>(a, b), ...);
+        m_graph->pop(m_node);
+        m_graph = nullptr;
+    }
+
+    bool running() const noexcept { return m_graph != nullptr; }
+
+private:
+    template <static_component T>
+    TIMEMORY_INLINE void record_one(const double*& a, const double*& b) {
+        double values[T::value_count > 0 ? T::value_count : 1];
+        detail::measure_values<T>(a, b, values);
+        m_graph->record(m_node, T::index, values, T::value_count);
+        a += T::raw_count;
+        b += T::raw_count;
+    }
+
+    hash_value m_hash;
+    scope_mode m_mode;
+    thread_graph* m_graph = nullptr;
+    std::uint32_t m_node = no_node;
+    double m_start[raw_total > 0 ? raw_total : 1];
+};
+
+/// RAII form of bundle: starts in the constructor, stops in the destructor.
+template <static_component... C>
+class scoped {
+public:
+    explicit scoped(const label_id& label, scope_mode mode = scope_mode::use_default)
+        : m_bundle{label, mode} {
+        m_bundle.start();
+    }
+    ~scoped() { m_bundle.stop(); }
+    scoped(const scoped&) = delete;
+    scoped& operator=(const scoped&) = delete;
+
+private:
+    bundle<C...> m_bundle;
+};
+
+/// Components chosen at run time (by id strings through the registry).
+class runtime_bundle {
+public:
+    runtime_bundle(std::string_view label, std::vector<const component_info*> components,
+                   scope_mode mode = scope_mode::use_default);
+    runtime_bundle(hash_value label, std::vector<const component_info*> components,
+                   scope_mode mode = scope_mode::use_default);
+    ~runtime_bundle() { stop(); }
+    runtime_bundle(const runtime_bundle&) = delete;
+    runtime_bundle& operator=(const runtime_bundle&) = delete;
+    runtime_bundle(runtime_bundle&&) noexcept;
+
+    void start();
+    void stop();
+    bool running() const noexcept { return m_graph != nullptr; }
+    const std::vector<const component_info*>& components() const noexcept { return m_components; }
+    /// Values of the last start/stop pair, per component in order (value_count each).
+    const std::vector<double>& last_values() const noexcept { return m_last; }
+
+private:
+    hash_value m_hash;
+    scope_mode m_mode;
+    std::vector<const component_info*> m_components;
+    std::vector<double> m_start;
+    std::vector<double> m_last;
+    thread_graph* m_graph = nullptr;
+    std::uint32_t m_node = no_node;
+};
+
+}  // namespace tim
+
+/// Time the enclosing scope with compile-time components under a static label:
+///   TIMEMORY_SCOPED("solve", tim::component::wall_clock);
+#define TIMEMORY_SCOPED(label_text, ...)                                                          \
+    static const ::tim::label_id TIMEMORY_CONCAT(timemory_label_, __LINE__){label_text};         \
+    ::tim::scoped<__VA_ARGS__> TIMEMORY_CONCAT(timemory_scope_, __LINE__) {                      \
+        TIMEMORY_CONCAT(timemory_label_, __LINE__)                                                \
+    }

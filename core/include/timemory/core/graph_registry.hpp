@@ -1,0 +1,30 @@
+// Internal: the process-wide list of thread graphs and of records attached from other threads.
+// Used by the result builder; not part of the public API.
+#pragma once
+
+#include "timemory/core/graph.hpp"
+
+#include <vector>
+
+namespace tim {
+
+struct graph_access {
+    static void retire(thread_graph& graph);
+};
+
+namespace detail {
+
+struct external_record {
+    node_id node = no_node_id;
+    std::uint16_t component = 0;
+    std::vector<double> values;
+    hash_value child = 0;  ///< 0: add to the node itself, else to its child with this label
+};
+
+/// Every graph ever created, in creation order (graph id = position).
+std::vector<thread_graph*> all_graphs();
+std::vector<external_record> external_records();
+void clear_external_records();
+
+}  // namespace detail
+}  // namespace tim

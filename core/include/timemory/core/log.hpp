@@ -1,0 +1,34 @@
+// Diagnostics to stderr with a fixed "[timemory]" prefix. Warnings are for user mistakes and
+// degraded features; they never throw.
+#pragma once
+
+#include <sstream>
+#include <string>
+#include <string_view>
+
+namespace tim::log {
+
+void write(std::string_view level, const std::string& message);
+
+template <typename... Args>
+void warning(Args&&... args) {
+    std::ostringstream ss;
+    (ss << ... << args);
+    write("warning", ss.str());
+}
+
+template <typename... Args>
+void error(Args&&... args) {
+    std::ostringstream ss;
+    (ss << ... << args);
+    write("error", ss.str());
+}
+
+template <typename... Args>
+void info(Args&&... args) {
+    std::ostringstream ss;
+    (ss << ... << args);
+    write("info", ss.str());
+}
+
+}  // namespace tim::log

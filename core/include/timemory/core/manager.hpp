@@ -1,0 +1,34 @@
+// Process lifetime: init names the output directory after the program, finalize writes every
+// output once (also at exit, so nothing measured is lost when a program forgets to call it).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tim {
+
+/// Name the output directory after argv[0] ("timemory-<exe>-output"), re-read the settings
+/// (TIMEMORY_OUTPUT_PATH still wins) and arrange for finalize() at exit.
+void init(int argc, char** argv, std::string_view prefix = "timemory-",
+          std::string_view suffix = "-output");
+void init(const std::vector<std::string>& argv, std::string_view prefix = "timemory-",
+          std::string_view suffix = "-output");
+
+/// The directory name init() derives from a program path: directories stripped, a ".py" or
+/// ".exe" extension dropped, '_' turned into '-', repeated '-' collapsed.
+std::string output_directory_name(std::string_view argv0, std::string_view prefix = "timemory-",
+                                  std::string_view suffix = "-output");
+
+/// Write every output (if settings.auto_output) exactly once and clear the collected data;
+/// later calls do nothing until init() is called again.
+void finalize();
+bool is_finalized() noexcept;
+
+/// Write every output now to `directory` (default: settings.output_path), without finalizing.
+void report(std::string_view directory = {});
+
+/// Files written by the last report/finalize (label, path, kind).
+std::vector<std::string> written_files();
+
+}  // namespace tim

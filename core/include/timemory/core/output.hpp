@@ -1,0 +1,65 @@
+// Report writers: the text table, flat JSON, hierarchical (hatchet) JSON, trace-event flamegraph
+// JSON and metadata.json, plus write_outputs() which writes them all the way timemory did at
+// finalize. docs/output-formats.md describes every schema.
+//
+//     auto tree = tim::collect_results();
+//     for (const auto& f : tim::write_outputs(tree, "timemory-output")) use(f.path);
+//
+// This header is JSON-library free on purpose: every writer returns text, so users of the public
+// headers never need nlohmann/json.
+#pragma once
+
+#include "timemory/core/component_info.hpp"
+#include "timemory/core/results.hpp"
+
+#include <string>
+#include <vector>
+
+namespace tim {
+
+/// The text report of one component, as printed to the console and written to <label>.txt.
+/// Empty when the component has no rows (or every row is deeper than settings.max_depth).
+std::string format_text(const result_tree& tree, const component_info& info);
+
+/// {"timemory": {"<id>": {properties, type, ..., "ranks": [{"rank": 0, "graph": [rows]}]}}}
+/// with one entry per component that has data (components without data are left out).
+std::string format_flat_json(const result_tree& tree,
+                             const std::vector<const component_info*>& components);
+
+/// Same metadata keys, but "graph": [[root]] holding the nested call tree that hatchet's
+/// GraphFrame.from_timemory reads.
+std::string format_tree_json(const result_tree& tree,
+                             const std::vector<const component_info*>& components);
+
+/// Chrome trace-event JSON (complete events, microseconds). Empty for components whose first
+/// value is not a time.
+std::string format_flamegraph_json(const result_tree& tree, const component_info& info);
+
+/// DartMeasurement tags for CTest/CDash: one per row, the first settings.dart_count rows
+/// (0 = all), each value in display units. Empty when settings.dart_type names another component.
+std::string format_dart(const result_tree& tree, const component_info& info);
+
+struct written_file {
+    std::string label;  ///< component label ("wall"), or "metadata"
+    std::string path;   ///< as printed in the "Outputting" line
+    std::string kind;   ///< "flamegraph", "tree", "json", "text" or "metadata"
+};
+
+/// {"timemory": {"metadata": {"info": {...}, "settings": {...}, "output": {...},
+/// "environment": [...]}}}; `outputs` fills the "output" map.
+std::string format_metadata_json(const std::vector<written_file>& outputs);
+
+/// Write every output the settings ask for, for every component with data in `tree`:
+///   file_output && flamegraph_output (timing only)  -> <dir>/<output_prefix><label>.flamegraph.json
+///   file_output && tree_output                      -> <dir>/<output_prefix><label>.tree.json
+///   file_output && json_output                      -> <dir>/<output_prefix><label>.json
+///   file_output && text_output                      -> <dir>/<output_prefix><label>.txt
+///   cout_output -> the text table on stdout; dart_output -> DartMeasurement tags on stdout
+/// then <dir>/<output_prefix>metadata.json. Each file is announced on stdout as
+/// "[<label>]|0> Outputting '<path>'..." and written atomically (temporary file + rename).
+/// `directory` is created as needed ("" = the current directory). When it cannot be created or
+/// written, one error names it and the reason, the text reports go to stdout instead, and the
+/// files written so far are returned. Never throws.
+std::vector<written_file> write_outputs(const result_tree& tree, const std::string& directory);
+
+}  // namespace tim

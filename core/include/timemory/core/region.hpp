@@ -1,0 +1,32 @@
+// Regions by name (what the C API, Fortran and Python's region/trace modules call): each region
+// measures the default component set, kept per thread in a stack of open frames.
+#pragma once
+
+#include "timemory/core/component_info.hpp"
+
+#include <string_view>
+#include <vector>
+
+namespace tim::region {
+
+/// Replace the default components ("wall_clock,peak_rss"). Throws unknown_component; the
+/// previous set stays in that case.
+void set_default(std::string_view components);
+/// The components regions measure now.
+std::vector<const component_info*> default_components();
+
+/// Open a region on this thread.
+void push(std::string_view name);
+/// Close the most recent open region with this name; warns (once per call) when none is open.
+/// Returns whether a region was closed.
+bool pop(std::string_view name);
+
+/// Traces are regions subject to throttling (settings.throttle_count, throttle_value).
+void push_trace(std::string_view name);
+bool pop_trace(std::string_view name);
+bool is_throttled(std::string_view name);
+
+/// Number of regions open on this thread.
+std::size_t open_count();
+
+}  // namespace tim::region

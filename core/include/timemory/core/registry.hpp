@@ -1,0 +1,55 @@
+// Lookup of component kinds by id or alias. Unknown names are errors that list what is valid.
+#pragma once
+
+#include "timemory/core/component_info.hpp"
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tim {
+
+/// Thrown for a component name that is neither an id nor an alias. what() names the bad input,
+/// the closest matches and every valid id.
+class unknown_component : public std::invalid_argument {
+public:
+    explicit unknown_component(std::string_view name);
+    const std::string& name() const noexcept { return m_name; }
+    const std::vector<std::string>& suggestions() const noexcept { return m_suggestions; }
+
+private:
+    std::string m_name;
+    std::vector<std::string> m_suggestions;
+};
+
+namespace registry {
+
+/// Slot for components registered at run time (templates, user components).
+inline constexpr std::uint16_t dynamic_index = 0xffff;
+
+/// Register a component kind. A fixed index must be free; dynamic_index takes the next free
+/// slot above the built-ins. Returns the index used. Thread-safe.
+std::uint16_t add(component_info info);
+
+/// nullptr if no component has this id or alias (case-insensitive; '-' and '_' equivalent).
+const component_info* find(std::string_view id_or_alias) noexcept;
+
+/// Like find(), but throws unknown_component.
+const component_info& get(std::string_view id_or_alias);
+
+/// nullptr for an empty slot.
+const component_info* at(std::uint16_t index) noexcept;
+
+/// Every registered component, in index order.
+std::vector<const component_info*> all();
+
+/// "" when the component can measure here, else why not (no GPU, PAPI failed, ...).
+std::string unavailable_reason(const component_info& info);
+
+/// Parse "wall_clock, cpu_clock peak_rss" (separators: comma, space, semicolon) into components.
+/// Throws unknown_component on the first bad name; duplicates are dropped.
+std::vector<const component_info*> parse_list(std::string_view spec);
+
+}  // namespace registry
+}  // namespace tim

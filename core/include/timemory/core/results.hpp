@@ -1,0 +1,72 @@
+// The merged view of everything measured: every thread's graph (and records attached from other
+// threads) combined by call path into one tree, and per-component views of that tree as the
+// outputs and the Python storage API present them.
+#pragma once
+
+#include "timemory/core/component_info.hpp"
+#include "timemory/core/label.hpp"
+#include "timemory/core/statistics.hpp"
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace tim {
+
+struct result_node {
+    hash_value hash = 0;
+    std::string label;
+    std::uint32_t depth = 0;  ///< 0 for the hidden root, 1 for top-level regions
+    std::int64_t parent = -1;
+    std::vector<std::size_t> children;  ///< in first-insertion order
+    std::set<std::int64_t> tids;
+    std::set<std::int64_t> pids;
+    std::int64_t start_ns = 0;  ///< earliest first entry (epoch ns)
+    std::map<std::uint16_t, std::vector<accumulator>> data;  ///< per component index, per value
+};
+
+struct result_tree {
+    std::vector<result_node> nodes;  ///< nodes[0] is the hidden root
+    std::size_t thread_count = 0;
+    bool collapsed_threads = true;
+};
+
+/// Merge every thread's graph by call path. With collapse_threads false, each thread's top-level
+/// regions stay separate (same label on two threads = two nodes).
+result_tree collect_results(bool collapse_threads);
+/// collect_results(settings.collapse_threads)
+result_tree collect_results();
+
+/// One row of a component's view: a node that has this component's data.
+struct component_record {
+    std::size_t node = 0;       ///< index in result_tree::nodes
+    std::int64_t parent = -1;   ///< index into the view (nearest ancestor with data), -1 = top
+    hash_value hash = 0;
+    std::string label;          ///< undecorated
+    std::string prefix;         ///< decorated: ">>> |_label" (or "|<tid>>>> ..." uncollapsed)
+    std::uint32_t depth = 0;    ///< 0 for top-level rows
+    hash_value rolling_hash = 0;          ///< wrapping sum of hierarchy
+    std::vector<hash_value> hierarchy;    ///< ancestor hashes root-first, then own hash
+    std::vector<std::size_t> children;    ///< indices into the view
+    std::set<std::int64_t> tids;
+    std::set<std::int64_t> pids;
+    std::int64_t start_ns = 0;
+    std::vector<accumulator> inclusive;   ///< raw units, per value
+    /// Exclusive = inclusive minus the children's inclusive, per value; only count and sum are
+    /// meaningful (min/max/sqr of exclusive time are unknowable). Never negative.
+    std::vector<accumulator> exclusive;
+    double self_percent(unsigned value = 0) const noexcept;
+};
+
+/// Rows of component `info` in depth-first pre-order (siblings in first-insertion order).
+std::vector<component_record> component_view(const result_tree& tree, const component_info& info);
+
+/// Components that recorded at least one value anywhere in the tree, in registry order.
+std::vector<const component_info*> recorded_components(const result_tree& tree);
+
+/// Forget every measurement on every thread (the graphs stay registered).
+void clear_results();
+
+}  // namespace tim

@@ -1,0 +1,80 @@
+/**
+ * \file timemory/library.h
+ * \brief The C interface of timemory, usable from C, C++ and Fortran (bind(C)).
+ *
+ * Regions are named; each region measures the default components (settings.components, else
+ * settings.global_components, else "wall_clock"), chosen with timemory_set_default().
+ *
+ * \code
+ *   #include <timemory/library.h>
+ *   int main(int argc, char** argv) {
+ *       timemory_init_library(argc, argv);
+ *       timemory_set_default("wall_clock,cpu_clock,peak_rss");
+ *       timemory_push_region("solve");
+ *       solve();
+ *       timemory_pop_region("solve");
+ *       timemory_finalize_library();
+ *   }
+ * \endcode
+ *
+ * Defining TIMEMORY_DISABLE before including this header turns every call into a no-op.
+ * Errors never abort the program: an unknown component or a pop without a push prints one
+ * warning and the measurements already taken are kept.
+ */
+#ifndef TIMEMORY_LIBRARY_H
+#define TIMEMORY_LIBRARY_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef TIMEMORY_DISABLE
+
+/** \brief Initialise: names the output directory after argv[0] and reads TIMEMORY_* settings.
+ *  \param argc argument count (may be 0)  \param argv arguments (may be NULL)  \since 4.0 */
+void timemory_init_library(int argc, char** argv);
+
+/** \brief Write every output and release the collected data. A second call does nothing.
+ *  \since 4.0 */
+void timemory_finalize_library(void);
+
+/** \brief Choose the components measured by regions and traces, e.g. "wall_clock,peak_rss".
+ *  \return 0 on success, -1 (with a warning listing valid ids) if a name is unknown, in which
+ *  case the previous choice stays.  \since 4.0 */
+int timemory_set_default(const char* comma_separated_components);
+
+/** \brief Open a region on the calling thread.  \see timemory_pop_region  \since 4.0 */
+void timemory_push_region(const char* name);
+
+/** \brief Close the most recent open region with this name.  \see timemory_push_region */
+void timemory_pop_region(const char* name);
+
+/** \brief Like timemory_push_region, but subject to throttling: after settings.throttle_count
+ *  calls whose mean is below settings.throttle_value ns, the trace is no longer measured.
+ *  \see timemory_pop_trace  \since 4.0 */
+void timemory_push_trace(const char* name);
+
+/** \brief Close the most recent open trace with this name.  \see timemory_push_trace */
+void timemory_pop_trace(const char* name);
+
+/** \brief 1 if timemory_push_trace(name) is currently throttled on this thread. */
+int timemory_is_throttled(const char* name);
+
+#else
+
+#    define timemory_init_library(argc, argv) ((void)(argc), (void)(argv))
+#    define timemory_finalize_library() ((void)0)
+#    define timemory_set_default(c) ((void)(c), 0)
+#    define timemory_push_region(n) ((void)(n))
+#    define timemory_pop_region(n) ((void)(n))
+#    define timemory_push_trace(n) ((void)(n))
+#    define timemory_pop_trace(n) ((void)(n))
+#    define timemory_is_throttled(n) ((void)(n), 0)
+
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TIMEMORY_LIBRARY_H */

@@ -1,0 +1,209 @@
+// Slow paths of the per-thread call graph: node insertion, settings refresh, mismatched pops,
+// thread registration/retirement and records attached from other threads.
+#include "timemory/core/graph.hpp"
+
+#include "timemory/core/graph_registry.hpp"
+#include "timemory/core/log.hpp"
+#include "timemory/core/settings.hpp"
+
+#include <chrono>
+#include <mutex>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace tim {
+
+namespace detail {
+thread_local thread_graph* this_thread_graph_ptr __attribute__((tls_model("initial-exec"))) = nullptr;
+
+namespace {
+// Marks the thread's graph retired when the thread exits; the graph itself stays in the list.
+struct graph_retirer {
+    thread_graph* graph = nullptr;
+    ~graph_retirer() {
+        if (graph != nullptr) graph_access::retire(*graph);
+        this_thread_graph_ptr = nullptr;
+    }
+};
+thread_local graph_retirer this_thread_retirer;
+
+struct graph_list {
+    std::mutex mutex;
+    std::vector<thread_graph*> graphs;  // never freed: records may still point at them
+    std::int64_t next_tid = 1;
+    std::vector<external_record> external;
+};
+graph_list& list() {
+    static auto* instance = new graph_list{};
+    return *instance;
+}
+}  // namespace
+
+thread_graph& create_this_thread_graph() {
+    auto& l = list();
+    const bool is_main = ::syscall(SYS_gettid) == ::getpid();
+    thread_graph* graph = nullptr;
+    {
+        std::lock_guard<std::mutex> lock{l.mutex};
+        const std::int64_t tid = is_main ? 0 : l.next_tid++;
+        graph = new thread_graph(static_cast<std::uint32_t>(l.graphs.size()), tid);
+        l.graphs.push_back(graph);
+    }
+    this_thread_graph_ptr = graph;
+    this_thread_retirer.graph = graph;
+    return *graph;
+}
+
+std::int64_t epoch_ns() noexcept {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::vector<thread_graph*> all_graphs() {
+    auto& l = list();
+    std::lock_guard<std::mutex> lock{l.mutex};
+    return l.graphs;
+}
+
+std::vector<external_record> external_records() {
+    auto& l = list();
+    std::lock_guard<std::mutex> lock{l.mutex};
+    return l.external;
+}
+
+void clear_external_records() {
+    auto& l = list();
+    std::lock_guard<std::mutex> lock{l.mutex};
+    l.external.clear();
+}
+}  // namespace detail
+
+void graph_access::retire(thread_graph& graph) {
+    graph.m_retired.store(true, std::memory_order_release);
+}
+
+thread_graph::thread_graph(std::uint32_t graph_id, std::int64_t tid) : m_id{graph_id}, m_tid{tid} {
+    m_column.fill(-1);
+    m_nodes.reserve(64);
+    m_nodes.emplace_back();  // hidden root: depth 0, hash 0
+    m_stack.reserve(64);
+    m_stack.push_back(0);
+}
+
+void thread_graph::reset() {
+    if (m_stack.size() > 1 || m_skipped != 0) {
+        // Regions are still open on this thread (finalize() called inside a scope): the bundles
+        // and region frames hold node indices, so keep every node and drop only the values.
+        for (auto& node : m_nodes) {
+            for (auto& acc : node.data) acc = accumulator{};
+        }
+        return;
+    }
+    m_nodes.clear();
+    m_nodes.emplace_back();
+    m_edges.clear();
+    m_stack.assign(1, 0);
+    m_column.fill(-1);
+    m_columns = 0;
+    m_skipped = 0;
+}
+
+void thread_graph::refresh_settings() {
+    const auto& s = settings::instance();
+    m_generation = detail::settings_generation_now();
+    m_max_depth = s.max_depth <= 0 ? 0u
+                  : s.max_depth >= INT64_C(0xffffffff) ? UINT32_MAX
+                                                       : static_cast<std::uint32_t>(s.max_depth);
+    m_default_mode = s.timeline_profile ? scope_mode::timeline
+                     : s.flat_profile   ? scope_mode::flat
+                                        : scope_mode::tree;
+}
+
+std::uint32_t thread_graph::insert(std::uint32_t parent, hash_value hash) {
+    const auto index = static_cast<std::uint32_t>(m_nodes.size());
+    graph_node node;
+    node.hash = hash;
+    node.parent = parent;
+    node.depth = m_nodes[parent].depth + 1;
+    node.start_ns = detail::epoch_ns();
+    node.data.resize(m_columns);
+    m_nodes.push_back(std::move(node));
+    graph_node& p = m_nodes[parent];
+    if (p.last_child == no_node) {
+        p.first_child = index;
+    } else {
+        m_nodes[p.last_child].next_sibling = index;
+    }
+    p.last_child = index;
+    return index;
+}
+
+std::uint32_t thread_graph::find_or_insert(std::uint32_t parent, hash_value hash) {
+    auto [it, inserted] = m_edges.try_emplace({parent, hash}, no_node);
+    if (inserted) it->second = insert(parent, hash);
+    m_nodes[parent].cached_child = it->second;
+    return it->second;
+}
+
+void thread_graph::pop_mismatch(std::uint32_t node) {
+    if (m_stack.size() <= 1) {
+        log::warning("pop of '", label_text(node < m_nodes.size() ? m_nodes[node].hash : 0),
+                     "' without a matching push; ignored");
+        return;
+    }
+    // Out of order: close `node` wherever it is on the stack, keep the regions above it open.
+    for (std::size_t i = m_stack.size(); i-- > 1;) {
+        if (m_stack[i] == node) {
+            log::warning("region '", label_text(m_nodes[node].hash), "' closed while '",
+                         label_text(m_nodes[m_stack.back()].hash), "' is still open");
+            m_stack.erase(m_stack.begin() + static_cast<std::ptrdiff_t>(i));
+            return;
+        }
+    }
+    log::warning("pop of '", label_text(node < m_nodes.size() ? m_nodes[node].hash : 0),
+                 "' which is not open on this thread; ignored");
+}
+
+bool thread_graph::pop_label(hash_value hash) {
+    for (std::size_t i = m_stack.size(); i-- > 1;) {
+        if (m_nodes[m_stack[i]].hash == hash) {
+            if (i + 1 != m_stack.size()) {
+                log::warning("region '", label_text(hash), "' closed while '",
+                             label_text(m_nodes[m_stack.back()].hash), "' is still open");
+            }
+            m_stack.erase(m_stack.begin() + static_cast<std::ptrdiff_t>(i));
+            return true;
+        }
+    }
+    log::warning("pop of '", label_text(hash), "' without a matching push; ignored");
+    return false;
+}
+
+int thread_graph::add_column(std::uint16_t component, unsigned count) {
+    const int col = static_cast<int>(m_columns);
+    m_column[component] = static_cast<std::int16_t>(col);
+    m_columns += count;
+    return col;
+}
+
+void thread_graph::grow_node(graph_node& node) { node.data.resize(m_columns); }
+
+node_id current_node_id() {
+    auto& g = this_thread_graph();
+    return g.global_id(g.current());
+}
+
+void attach_record(node_id node, std::uint16_t component, const double* values, unsigned count,
+                   std::string_view child_label) {
+    detail::external_record rec;
+    rec.node = node;
+    rec.component = component;
+    rec.values.assign(values, values + count);
+    rec.child = child_label.empty() ? 0 : add_label(child_label);
+    auto& l = detail::list();
+    std::lock_guard<std::mutex> lock{l.mutex};
+    l.external.push_back(std::move(rec));
+}
+
+}  // namespace tim

@@ -1,0 +1,92 @@
+#include "timemory/core/manager.hpp"
+
+#include "timemory/core/log.hpp"
+#include "timemory/core/output.hpp"
+#include "timemory/core/results.hpp"
+#include "timemory/core/settings.hpp"
+
+#include <atomic>
+#include <cstdlib>
+#include <mutex>
+
+namespace tim {
+namespace {
+std::atomic<bool> finalized{false};
+std::once_flag exit_hook_once;
+std::mutex output_mutex;
+std::vector<std::string> last_written;
+
+void finalize_at_exit() { finalize(); }
+
+void arm_exit_hook() {
+    std::call_once(exit_hook_once, [] { std::atexit(finalize_at_exit); });
+}
+
+void write_now(const std::string& directory) {
+    std::lock_guard<std::mutex> lock{output_mutex};
+    const auto tree = collect_results();
+    auto files = write_outputs(tree, directory);
+    last_written.clear();
+    for (auto& f : files) last_written.push_back(f.path);
+}
+}  // namespace
+
+std::string output_directory_name(std::string_view argv0, std::string_view prefix,
+                                  std::string_view suffix) {
+    std::string name{argv0};
+    if (auto slash = name.find_last_of("/\\"); slash != std::string::npos) name.erase(0, slash + 1);
+    for (std::string_view ext : {".py", ".exe"}) {
+        if (name.size() > ext.size() && name.ends_with(ext)) name.erase(name.size() - ext.size());
+    }
+    name = std::string{prefix} + name + std::string{suffix};
+    for (auto& c : name) {
+        if (c == '_') c = '-';
+    }
+    for (auto pos = name.find("--"); pos != std::string::npos; pos = name.find("--")) {
+        name.erase(pos, 1);
+    }
+    if (name.empty() || name == "-") name = "timemory-output";
+    return name;
+}
+
+void init(const std::vector<std::string>& argv, std::string_view prefix, std::string_view suffix) {
+    auto& s = settings::instance();
+    if (!argv.empty() && !argv.front().empty()) {
+        s.output_path = output_directory_name(argv.front(), prefix, suffix);
+        std::string tag = argv.front();
+        if (auto slash = tag.find_last_of("/\\"); slash != std::string::npos) tag.erase(0, slash + 1);
+        s.tag = tag;
+    }
+    s.parse();  // TIMEMORY_OUTPUT_PATH and friends override the derived name
+    finalized.store(false);
+    arm_exit_hook();
+}
+
+void init(int argc, char** argv, std::string_view prefix, std::string_view suffix) {
+    std::vector<std::string> args;
+    for (int i = 0; i < argc && argv != nullptr; ++i) args.emplace_back(argv[i] ? argv[i] : "");
+    init(args, prefix, suffix);
+}
+
+void finalize() {
+    if (finalized.exchange(true)) return;
+    arm_exit_hook();  // harmless if already armed
+    const auto& s = settings::instance();
+    if (s.auto_output) write_now(s.output_path);
+    // Measurements after this point form a new collection (re-init semantics).
+    clear_results();
+}
+
+bool is_finalized() noexcept { return finalized.load(); }
+
+void report(std::string_view directory) {
+    const auto& s = settings::instance();
+    write_now(directory.empty() ? s.output_path : std::string{directory});
+}
+
+std::vector<std::string> written_files() {
+    std::lock_guard<std::mutex> lock{output_mutex};
+    return last_written;
+}
+
+}  // namespace tim

@@ -1,0 +1,199 @@
+// write_outputs(): every file and console report the settings ask for, in timemory's order
+// (flamegraph, tree, json, txt per component, then metadata.json), each file written atomically.
+#include "output_internal.hpp"
+
+#include "timemory/core/log.hpp"
+#include "timemory/core/output.hpp"
+#include "timemory/core/settings.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <system_error>
+#include <unistd.h>
+
+namespace tim {
+namespace {
+
+void print(const std::string& text) {
+    if (text.empty()) return;
+    // C stdio (not std::cout) so the order holds when Python or C code writes to the same fd.
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+}
+
+std::string join(const std::string& directory, const std::string& name) {
+    if (directory.empty()) return name;
+    if (directory.back() == '/') return directory + name;
+    return directory + "/" + name;
+}
+
+// Write to "<path>.tmp.<pid>" and rename over <path>, so a reader (or a crash mid-write) never
+// sees half a file. On failure the temporary file is removed and `error` holds the OS reason.
+bool write_atomic(const std::string& path, const std::string& content, std::string& error) {
+    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+    std::FILE* file = std::fopen(tmp.c_str(), "wb");
+    if (file == nullptr) {
+        error = std::strerror(errno);
+        return false;
+    }
+    bool ok = std::fwrite(content.data(), 1, content.size(), file) == content.size();
+    if (!ok) error = std::strerror(errno);
+    if (std::fclose(file) != 0 && ok) {
+        ok = false;
+        error = std::strerror(errno);
+    }
+    if (ok && std::rename(tmp.c_str(), path.c_str()) != 0) {
+        ok = false;
+        error = std::strerror(errno);
+    }
+    if (!ok) std::remove(tmp.c_str());
+    return ok;
+}
+
+std::string xml_escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&apos;"; break;
+            default: out.push_back(c);
+        }
+    }
+    return out;
+}
+
+// Files go to one directory; the first failure (cannot create it, cannot write in it) is
+// reported once and turns every later file into a console-only report.
+class file_sink {
+public:
+    explicit file_sink(std::string directory) : m_directory{std::move(directory)} {}
+
+    bool usable() {
+        if (m_failed) return false;
+        if (m_checked || m_directory.empty()) return true;
+        m_checked = true;
+        std::error_code ec;
+        std::filesystem::create_directories(m_directory, ec);
+        if (ec || !std::filesystem::is_directory(m_directory)) {
+            const std::string reason = ec ? ec.message() : std::strerror(ENOTDIR);
+            fail("cannot create output directory '" + m_directory + "': " + reason);
+        }
+        return !m_failed;
+    }
+
+    /// Announce and write one file; false (after the one error) when it could not be written.
+    bool write(const std::string& label, const std::string& name, const std::string& kind,
+               const std::string& content, std::vector<written_file>& written) {
+        if (!usable()) return false;
+        const std::string path = join(m_directory, name);
+        print("[" + label + "]|0> Outputting '" + path + "'...\n");
+        std::string error;
+        if (!write_atomic(path, content, error)) {
+            fail("cannot write '" + path + "' in output directory '" +
+                 (m_directory.empty() ? std::string{"."} : m_directory) + "': " + error);
+            return false;
+        }
+        written.push_back({label, path, kind});
+        return true;
+    }
+
+    bool failed() const noexcept { return m_failed; }
+
+private:
+    void fail(const std::string& what) {
+        m_failed = true;
+        log::error(what, "; no more result files are written, the text reports are printed "
+                         "to the console instead");
+    }
+
+    std::string m_directory;
+    bool m_checked = false;
+    bool m_failed = false;
+};
+
+}  // namespace
+
+std::string format_dart(const result_tree& tree, const component_info& info) {
+    const auto& s = settings::instance();
+    if (!s.dart_type.empty() && s.dart_type != info.label && s.dart_type != info.id) return {};
+    const auto rows = component_view(tree, info);
+    const auto unit = display_unit_for(info.value_units(0));
+    std::string out;
+    std::int64_t printed = 0;
+    for (const auto& row : rows) {
+        if (s.dart_count > 0 && printed >= s.dart_count) break;
+        if (s.max_depth >= 0 && static_cast<std::int64_t>(row.depth) >= s.max_depth) continue;
+        if (row.inclusive.empty()) continue;
+        const double value = row.inclusive[0].sum / unit.scale;
+        out += "<DartMeasurement name=\"" + xml_escape(std::string{info.label} + "//" + row.label) +
+               "\" type=\"numeric/double\">" +
+               format_number(value, info.value_units(0), info.integer_values) +
+               "</DartMeasurement>\n";
+        ++printed;
+    }
+    return out;
+}
+
+std::vector<written_file> write_outputs(const result_tree& tree, const std::string& directory) {
+    std::vector<written_file> written;
+    try {
+        const auto& s = settings::instance();
+        const auto components = recorded_components(tree);
+        if (components.empty()) return written;
+        file_sink sink{directory};
+        const std::string& prefix = s.output_prefix;
+
+        for (const auto* info : components) {
+            const std::string label{info->label};
+            const std::string stem = prefix + label;
+            try {
+                if (s.file_output) {
+                    if (s.flamegraph_output && info->value_units(0) == unit_kind::timing) {
+                        sink.write(label, stem + ".flamegraph.json", "flamegraph",
+                                   format_flamegraph_json(tree, *info), written);
+                    }
+                    if (s.tree_output) {
+                        sink.write(label, stem + ".tree.json", "tree",
+                                   format_tree_json(tree, {info}), written);
+                    }
+                    if (s.json_output) {
+                        sink.write(label, stem + ".json", "json", format_flat_json(tree, {info}),
+                                   written);
+                    }
+                }
+                // The table is needed for the .txt file, the console, or both; and it is still
+                // printed when files cannot be written, so nothing measured is lost.
+                const bool want_file = s.file_output && s.text_output;
+                if (want_file || s.cout_output || sink.failed()) {
+                    const std::string table = format_text(tree, *info);
+                    if (want_file && !table.empty()) {
+                        sink.write(label, stem + ".txt", "text", table, written);
+                    }
+                    if ((s.cout_output || sink.failed()) && !table.empty()) {
+                        print("\n" + table + "\n");
+                    }
+                }
+                if (s.dart_output) print(format_dart(tree, *info));
+            } catch (const std::exception& e) {
+                log::error("output of '", label, "' failed: ", e.what());
+            }
+        }
+
+        if (s.file_output && !written.empty()) {
+            sink.write("metadata", prefix + "metadata.json", "metadata",
+                       format_metadata_json(written), written);
+        }
+    } catch (const std::exception& e) {
+        log::error("writing outputs to '", directory, "' failed: ", e.what());
+    }
+    return written;
+}
+
+}  // namespace tim

@@ -1,0 +1,52 @@
+// Internal to the output writers (not installed): JSON pieces shared by the flat and tree
+// layouts. nlohmann/json stays out of the public headers; ordered_json keeps keys in schema order
+// so the files read like the documentation.
+#pragma once
+
+#include "timemory/core/component_info.hpp"
+#include "timemory/core/results.hpp"
+#include "timemory/core/statistics.hpp"
+#include "timemory/core/units.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tim::output_detail {
+
+using ojson = nlohmann::ordered_json;
+
+/// Display unit of every value of a component (one entry for single-valued components).
+std::vector<display_unit> value_units(const component_info& info);
+
+/// "wall_clock" -> "WALL_CLOCK".
+std::string upper(std::string_view text);
+
+/// properties, type, description, unit_value, unit_repr, thread_scope_only, thread_count,
+/// mpi_size, upcxx_size, process_count, num_ranks, concurrency.
+ojson component_header(const component_info& info, const std::vector<component_record>& rows);
+
+/// {"laps", "value", "accum", "repr_data", "repr_display"}: raw totals and display totals.
+ojson entry_json(const component_info& info, const std::vector<display_unit>& units,
+                 const std::vector<accumulator>& values);
+
+/// {"sum", "count", "min", "max", "sqr", "mean", "stddev"} in display units (arrays for
+/// multi-valued components).
+ojson stats_json(const component_info& info, const std::vector<display_unit>& units,
+                 const std::vector<accumulator>& values);
+
+/// Exclusive values as reported: only count and sum are known, so each value is presented as
+/// `count` samples equal to the mean (min = max = mean, sqr = sum^2/count, stddev = 0). This keeps
+/// the statistics self-consistent and never negative.
+std::vector<accumulator> exclusive_stats(const std::vector<accumulator>& exclusive);
+
+/// Serialise with a trailing newline. Invalid UTF-8 in labels is replaced (U+FFFD) instead of
+/// throwing: a bad byte in one region name must not lose the whole file.
+std::string dump(const ojson& value, int indent);
+
+/// Laps of a row: the largest count over its values.
+std::uint64_t laps(const std::vector<accumulator>& values);
+
+}  // namespace tim::output_detail

@@ -1,0 +1,233 @@
+#include "timemory/core/region.hpp"
+
+#include "timemory/core/graph.hpp"
+#include "timemory/core/log.hpp"
+#include "timemory/core/registry.hpp"
+#include "timemory/core/settings.hpp"
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <time.h>
+#include <unordered_map>
+
+namespace tim::region {
+namespace {
+
+struct component_set {
+    std::vector<const component_info*> items;
+    unsigned raw_total = 0;
+};
+
+std::shared_ptr<const component_set> make_set(std::vector<const component_info*> items) {
+    auto set = std::make_shared<component_set>();
+    for (const auto* c : items) set->raw_total += c->raw_count;
+    set->items = std::move(items);
+    return set;
+}
+
+struct default_set_holder {
+    std::mutex mutex;
+    std::shared_ptr<const component_set> set;  // null until first use or set_default
+    bool explicit_choice = false;
+    // Every set ever used stays alive: open frames point at the set they were started with.
+    std::vector<std::shared_ptr<const component_set>> history;
+    std::atomic<std::uint32_t> generation{1};
+};
+default_set_holder& holder() {
+    static auto* instance = new default_set_holder{};
+    return *instance;
+}
+
+// settings.components, falling back to global_components, then wall_clock.
+std::shared_ptr<const component_set> set_from_settings() {
+    const auto& s = settings::instance();
+    const std::string& spec = !s.components.empty() ? s.components : s.global_components;
+    if (!spec.empty()) {
+        try {
+            return make_set(registry::parse_list(spec));
+        } catch (const unknown_component& e) {
+            log::warning("TIMEMORY_COMPONENTS: ", e.what(), "; using wall_clock");
+        }
+    }
+    std::vector<const component_info*> fallback;
+    if (const auto* wall = registry::find("wall_clock")) fallback.push_back(wall);
+    return make_set(std::move(fallback));
+}
+
+struct frame {
+    std::uint32_t node;
+    hash_value hash;
+    std::uint32_t raw_offset;
+    std::int64_t trace_start_ns;  // -1 for regions
+    const component_set* set;
+};
+
+struct throttle_state {
+    std::uint64_t count = 0;
+    double sum_ns = 0.0;
+    bool throttled = false;
+};
+
+struct thread_state {
+    std::vector<frame> frames;
+    std::vector<double> raw;
+    std::shared_ptr<const component_set> set;
+    std::uint32_t set_generation = 0;
+    std::uint32_t settings_gen = ~0u;
+    std::unordered_map<hash_value, throttle_state> throttles;
+    std::uint32_t suppressed = 0;  // open throttled traces (pushed but not measured)
+    thread_state() {
+        frames.reserve(32);
+        raw.reserve(256);
+    }
+};
+
+thread_local thread_state* this_state_ptr = nullptr;
+struct state_owner {
+    ~state_owner() {
+        delete this_state_ptr;
+        this_state_ptr = nullptr;
+    }
+};
+thread_local state_owner this_state_owner;
+
+thread_state& state() {
+    if (TIMEMORY_UNLIKELY(this_state_ptr == nullptr)) {
+        (void)&this_state_owner;  // make sure the owner is constructed on this thread
+        this_state_ptr = new thread_state{};
+    }
+    return *this_state_ptr;
+}
+
+const component_set& current_set(thread_state& st) {
+    auto& h = holder();
+    const auto gen = h.generation.load(std::memory_order_acquire);
+    const auto sgen = settings_generation().load(std::memory_order_relaxed);
+    if (TIMEMORY_UNLIKELY(!st.set || st.set_generation != gen || st.settings_gen != sgen)) {
+        std::lock_guard<std::mutex> lock{h.mutex};
+        if (!h.explicit_choice && (!h.set || st.settings_gen != sgen)) {
+            h.set = set_from_settings();
+            h.history.push_back(h.set);
+        }
+        st.set = h.set;
+        st.set_generation = gen;
+        st.settings_gen = sgen;
+    }
+    return *st.set;
+}
+
+std::int64_t now_ns() noexcept {
+    timespec ts;
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
+}
+
+void open(std::string_view name, bool trace) {
+    if (!is_enabled()) return;
+    auto& st = state();
+    const hash_value hash = hash_label(name);
+    if (trace) {
+        auto it = st.throttles.find(hash);
+        if (it != st.throttles.end() && it->second.throttled) {
+            st.frames.push_back(frame{no_node, hash, 0, -2, nullptr});
+            return;
+        }
+    }
+    const auto& set = current_set(st);
+    auto& graph = this_thread_graph();
+    const auto before = graph.nodes().size();
+    const std::uint32_t node = graph.push(hash);
+    if (graph.nodes().size() != before) add_label(name);  // a new node: remember its text
+    const auto offset = static_cast<std::uint32_t>(st.raw.size());
+    st.raw.resize(offset + set.raw_total);
+    double* raw = st.raw.data() + offset;
+    for (const auto* c : set.items) {
+        c->sample(raw);
+        raw += c->raw_count;
+    }
+    st.frames.push_back(frame{node, hash, offset, trace ? now_ns() : -1, &set});
+}
+
+void update_throttle(thread_state& st, hash_value hash, std::int64_t elapsed) {
+    const auto& s = settings::instance();
+    auto& t = st.throttles[hash];
+    ++t.count;
+    t.sum_ns += static_cast<double>(elapsed);
+    if (s.throttle_count > 0 && t.count >= static_cast<std::uint64_t>(s.throttle_count)) {
+        if (t.sum_ns / static_cast<double>(t.count) < static_cast<double>(s.throttle_value)) {
+            t.throttled = true;
+        }
+        t.count = 0;
+        t.sum_ns = 0.0;
+    }
+}
+
+bool close(std::string_view name, bool trace) {
+    if (this_state_ptr == nullptr || this_state_ptr->frames.empty()) {
+        if (is_enabled()) log::warning("pop of '", name, "' without a matching push; ignored");
+        return false;
+    }
+    auto& st = *this_state_ptr;
+    const hash_value hash = hash_label(name);
+    std::size_t i = st.frames.size();
+    while (i-- > 0) {
+        if (st.frames[i].hash == hash) break;
+    }
+    if (i == static_cast<std::size_t>(-1)) {
+        log::warning("pop of '", name, "' without a matching push; ignored");
+        return false;
+    }
+    const frame f = st.frames[i];
+    st.frames.erase(st.frames.begin() + static_cast<std::ptrdiff_t>(i));
+    if (f.trace_start_ns == -2) return true;  // throttled trace: nothing was measured
+    auto& graph = this_thread_graph();
+    double stop[max_component_raw];
+    double values[max_component_values];
+    const double* start = st.raw.data() + f.raw_offset;
+    for (const auto* c : f.set->items) {
+        c->sample(stop);
+        c->compute(start, stop, values);
+        graph.record(f.node, *c, values);
+        start += c->raw_count;
+    }
+    graph.pop(f.node);
+    if (trace && f.trace_start_ns >= 0) update_throttle(st, hash, now_ns() - f.trace_start_ns);
+    if (st.frames.empty()) {
+        st.raw.clear();
+    } else if (i == st.frames.size()) {
+        st.raw.resize(f.raw_offset);  // it was the top frame
+    }
+    return true;
+}
+
+}  // namespace
+
+void set_default(std::string_view components) {
+    auto set = make_set(registry::parse_list(components));  // throws before changing anything
+    auto& h = holder();
+    std::lock_guard<std::mutex> lock{h.mutex};
+    h.set = std::move(set);
+    h.history.push_back(h.set);
+    h.explicit_choice = true;
+    h.generation.fetch_add(1, std::memory_order_release);
+}
+
+std::vector<const component_info*> default_components() {
+    return current_set(state()).items;
+}
+
+void push(std::string_view name) { open(name, false); }
+bool pop(std::string_view name) { return close(name, false); }
+void push_trace(std::string_view name) { open(name, true); }
+bool pop_trace(std::string_view name) { return close(name, true); }
+
+bool is_throttled(std::string_view name) {
+    if (this_state_ptr == nullptr) return false;
+    auto it = this_state_ptr->throttles.find(hash_label(name));
+    return it != this_state_ptr->throttles.end() && it->second.throttled;
+}
+
+std::size_t open_count() { return this_state_ptr ? this_state_ptr->frames.size() : 0; }
+
+}  // namespace tim::region

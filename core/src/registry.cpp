@@ -1,0 +1,147 @@
+#include "timemory/core/registry.hpp"
+
+#include "timemory/core/close_matches.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <memory>
+#include <mutex>
+
+namespace tim {
+namespace {
+
+// Slots below this are reserved for built-in components with fixed indices.
+constexpr std::uint16_t first_dynamic_slot = 192;
+
+struct registry_data {
+    std::mutex mutex;
+    std::array<std::unique_ptr<component_info>, max_components> slots;
+};
+registry_data& data() {
+    static auto* instance = new registry_data{};
+    return *instance;
+}
+
+std::string normalize(std::string_view name) {
+    std::string out;
+    out.reserve(name.size());
+    for (char c : name) {
+        if (c == '-') c = '_';
+        out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+    // trim
+    const auto b = out.find_first_not_of(" \t");
+    const auto e = out.find_last_not_of(" \t");
+    return b == std::string::npos ? std::string{} : out.substr(b, e - b + 1);
+}
+
+std::vector<std::string> valid_ids() {
+    std::vector<std::string> ids;
+    for (const auto* info : registry::all()) ids.emplace_back(info->id);
+    return ids;
+}
+
+std::string unknown_message(std::string_view name, const std::vector<std::string>& close) {
+    std::string msg = "unknown component '" + std::string{name} + "'";
+    if (!close.empty()) {
+        msg += "; did you mean ";
+        for (std::size_t i = 0; i < close.size(); ++i) {
+            msg += (i ? ", '" : "'") + close[i] + "'";
+        }
+        msg += "?";
+    }
+    msg += " Valid components:";
+    for (const auto& id : valid_ids()) msg += " " + id;
+    return msg;
+}
+
+std::vector<std::string> all_names() {
+    std::vector<std::string> names;
+    for (const auto* info : registry::all()) {
+        names.emplace_back(info->id);
+        for (auto alias : info->aliases) names.emplace_back(alias);
+    }
+    return names;
+}
+
+}  // namespace
+
+unknown_component::unknown_component(std::string_view name)
+    : std::invalid_argument{unknown_message(name, close_matches(name, all_names()))},
+      m_name{name},
+      m_suggestions{close_matches(name, all_names())} {}
+
+namespace registry {
+
+std::uint16_t add(component_info info) {
+    auto& d = data();
+    std::lock_guard<std::mutex> lock{d.mutex};
+    std::uint16_t index = info.index;
+    if (index == dynamic_index) {
+        index = first_dynamic_slot;
+        while (index < max_components && d.slots[index]) ++index;
+        if (index >= max_components) throw std::length_error("timemory: component registry full");
+    } else if (index >= max_components || d.slots[index]) {
+        throw std::logic_error("timemory: component slot " + std::to_string(index) + " for '" +
+                               std::string{info.id} + "' is taken or out of range");
+    }
+    info.index = index;
+    d.slots[index] = std::make_unique<component_info>(std::move(info));
+    return index;
+}
+
+const component_info* at(std::uint16_t index) noexcept {
+    if (index >= max_components) return nullptr;
+    return data().slots[index].get();
+}
+
+std::vector<const component_info*> all() {
+    auto& d = data();
+    std::lock_guard<std::mutex> lock{d.mutex};
+    std::vector<const component_info*> out;
+    for (const auto& slot : d.slots) {
+        if (slot) out.push_back(slot.get());
+    }
+    return out;
+}
+
+const component_info* find(std::string_view id_or_alias) noexcept {
+    const std::string key = normalize(id_or_alias);
+    if (key.empty()) return nullptr;
+    for (const auto* info : all()) {
+        if (normalize(info->id) == key) return info;
+        for (auto alias : info->aliases) {
+            if (normalize(alias) == key) return info;
+        }
+    }
+    return nullptr;
+}
+
+const component_info& get(std::string_view id_or_alias) {
+    if (const auto* info = find(id_or_alias)) return *info;
+    throw unknown_component{id_or_alias};
+}
+
+std::string unavailable_reason(const component_info& info) {
+    return info.unavailable ? info.unavailable() : std::string{};
+}
+
+std::vector<const component_info*> parse_list(std::string_view spec) {
+    std::vector<const component_info*> out;
+    std::size_t pos = 0;
+    while (pos < spec.size()) {
+        const auto end = spec.find_first_of(",; \t\n", pos);
+        const auto token = spec.substr(pos, end == std::string_view::npos ? end : end - pos);
+        if (!token.empty()) {
+            const auto& info = get(token);
+            if (std::find(out.begin(), out.end(), &info) == out.end()) out.push_back(&info);
+        }
+        if (end == std::string_view::npos) break;
+        pos = end + 1;
+    }
+    return out;
+}
+
+}  // namespace registry
+}  // namespace tim

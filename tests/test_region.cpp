@@ -1,0 +1,270 @@
+// Regions by name (the C API's and Python's path): the default component set and its errors,
+// push/pop counts, bad pops, trace throttling, the run-time switch; and the manager's directory
+// naming and finalize.
+#include "timemory/core/manager.hpp"
+#include "timemory/core/region.hpp"
+#include "timemory/core/registry.hpp"
+#include "timemory/core/results.hpp"
+#include "timemory/core/settings.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace {
+
+// The value a region measures is what this thread's counter moved by between push and pop.
+thread_local double this_thread_counter = 0.0;
+
+const tim::component_info& counter_component() {
+    static const auto index = [] {
+        tim::component_info info;
+        info.index = tim::registry::dynamic_index;
+        info.id = "test_region_counter";
+        info.label = "test_region_counter";
+        info.description = "deterministic counter of test_region.cpp";
+        info.sample = [](double* raw) noexcept { raw[0] = this_thread_counter; };
+        return tim::registry::add(std::move(info));
+    }();
+    return *tim::registry::at(index);
+}
+
+std::size_t count_warnings(const std::string& text) {
+    std::size_t n = 0;
+    for (auto p = text.find("[timemory][warning]"); p != std::string::npos; p = text.find("[timemory][warning]", p + 1)) ++n;
+    return n;
+}
+
+class Region : public ::testing::Test {
+protected:
+    void SetUp() override {
+        for (const auto* c : tim::region::default_components()) m_previous += std::string{c->id} + ",";
+        tim::region::set_default(counter_component().id);
+        tim::clear_results();
+    }
+    void TearDown() override {
+        tim::settings::instance() = m_saved;
+        tim::settings::instance().changed();
+        if (!m_previous.empty()) tim::region::set_default(m_previous);
+        tim::clear_results();
+    }
+    /// One region measuring exactly `value`.
+    static void region(const char* name, double value) {
+        tim::region::push(name);
+        this_thread_counter += value;
+        tim::region::pop(name);
+    }
+    static std::vector<tim::component_record> rows() {
+        return tim::component_view(tim::collect_results(true), counter_component());
+    }
+    tim::settings m_saved = tim::settings::instance();
+    std::string m_previous;
+};
+
+}  // namespace
+
+TEST_F(Region, SetDefaultWithBadNameThrowsAndKeepsTheOldSet) {
+    try {
+        tim::region::set_default("test_region_countr");
+        FAIL() << "no exception";
+    } catch (const tim::unknown_component& e) {
+        const std::string what = e.what();
+        EXPECT_EQ(e.name(), "test_region_countr");
+        EXPECT_NE(what.find("'test_region_countr'"), std::string::npos) << what;
+        EXPECT_NE(what.find("did you mean 'test_region_counter'"), std::string::npos) << what;
+        EXPECT_NE(what.find("Valid components:"), std::string::npos) << what;
+        EXPECT_NE(e.suggestions().end(),
+                  std::find(e.suggestions().begin(), e.suggestions().end(), "test_region_counter"));
+    }
+    if (tim::registry::find("wall_clock") != nullptr) {
+        try {
+            tim::region::set_default("test_region_counter,wal_clock");
+            FAIL() << "no exception";
+        } catch (const tim::unknown_component& e) {
+            const std::string what = e.what();
+            EXPECT_NE(what.find("'wall_clock'"), std::string::npos) << what;
+            EXPECT_NE(what.rfind(" wall_clock"), std::string::npos) << what;  // in the valid list
+        }
+    }
+    const auto set = tim::region::default_components();
+    ASSERT_EQ(set.size(), 1u);
+    EXPECT_EQ(set[0], &counter_component());
+    region("after-bad-default", 4);
+    ASSERT_EQ(rows().size(), 1u);
+    EXPECT_EQ(rows()[0].inclusive[0].sum, 4.0);
+}
+
+TEST_F(Region, PushAndPopByNameCountExactly) {
+    for (int i = 1; i <= 50; ++i) {
+        tim::region::push("solve");
+        region("step", 1);
+        this_thread_counter += 2;
+        EXPECT_TRUE(tim::region::pop("solve"));
+    }
+    EXPECT_EQ(tim::region::open_count(), 0u);
+    const auto r = rows();
+    ASSERT_EQ(r.size(), 2u);
+    EXPECT_EQ(r[0].prefix, ">>> solve");
+    EXPECT_EQ(r[1].prefix, ">>> |_step");
+    EXPECT_EQ(r[0].inclusive[0].count, 50u);
+    EXPECT_EQ(r[0].inclusive[0].sum, 150.0);
+    EXPECT_EQ(r[0].exclusive[0].sum, 100.0);
+    EXPECT_EQ(r[1].inclusive[0].count, 50u);
+    EXPECT_EQ(r[1].inclusive[0].sum, 50.0);
+}
+
+TEST_F(Region, PopWithWrongNameWarnsOnceAndKeepsTheRegion) {
+    tim::region::push("right");
+    this_thread_counter += 5;
+    testing::internal::CaptureStderr();
+    EXPECT_FALSE(tim::region::pop("wrong"));
+    const std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(count_warnings(err), 1u) << err;
+    EXPECT_NE(err.find("'wrong'"), std::string::npos) << err;
+    EXPECT_EQ(tim::region::open_count(), 1u);
+    EXPECT_TRUE(tim::region::pop("right"));
+    const auto r = rows();
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_EQ(r[0].label, "right");
+    EXPECT_EQ(r[0].inclusive[0].count, 1u);
+    EXPECT_EQ(r[0].inclusive[0].sum, 5.0);
+}
+
+TEST_F(Region, PopWithoutPushWarnsOnce) {
+    region("kept", 3);
+    testing::internal::CaptureStderr();
+    EXPECT_FALSE(tim::region::pop("never-pushed"));
+    const std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(count_warnings(err), 1u) << err;
+    EXPECT_NE(err.find("'never-pushed'"), std::string::npos) << err;
+    ASSERT_EQ(rows().size(), 1u);
+    EXPECT_EQ(rows()[0].inclusive[0].sum, 3.0);
+}
+
+TEST_F(Region, OutOfOrderPopsByNameKeepBothRegions) {
+    tim::region::push("first");
+    this_thread_counter += 1;
+    tim::region::push("second");
+    this_thread_counter += 2;
+    testing::internal::CaptureStderr();
+    EXPECT_TRUE(tim::region::pop("first"));
+    EXPECT_EQ(count_warnings(testing::internal::GetCapturedStderr()), 1u);
+    this_thread_counter += 4;
+    EXPECT_TRUE(tim::region::pop("second"));
+    EXPECT_EQ(tim::region::open_count(), 0u);
+    region("third", 1);  // at the top again
+    const auto r = rows();
+    ASSERT_EQ(r.size(), 3u);
+    EXPECT_EQ(r[0].prefix, ">>> first");
+    EXPECT_EQ(r[0].inclusive[0].sum, 3.0);
+    EXPECT_EQ(r[1].prefix, ">>> |_second");
+    EXPECT_EQ(r[1].inclusive[0].sum, 6.0);
+    EXPECT_EQ(r[2].prefix, ">>> third");
+}
+
+TEST_F(Region, TracesThrottleAfterThrottleCountFastCalls) {
+    auto& s = tim::settings::instance();
+    s.throttle_count = 5;
+    s.throttle_value = 1000000000000;  // every call is "fast" (mean below 1000 s)
+    s.changed();
+    // Throttling lasts for the thread's life: a fresh name per run keeps --gtest_repeat honest.
+    static int run = 0;
+    const std::string name = "hot-trace-" + std::to_string(run++);
+    for (int i = 0; i < 12; ++i) {
+        EXPECT_EQ(tim::region::is_throttled(name), i >= 5) << i;
+        tim::region::push_trace(name);
+        this_thread_counter += 1;
+        EXPECT_TRUE(tim::region::pop_trace(name));
+    }
+    EXPECT_EQ(tim::region::open_count(), 0u);
+    // Plain regions are never throttled.
+    for (int i = 0; i < 12; ++i) region("plain-region", 1);
+    EXPECT_FALSE(tim::region::is_throttled("plain-region"));
+    const auto r = rows();
+    ASSERT_EQ(r.size(), 2u);
+    EXPECT_EQ(r[0].label, name);
+    EXPECT_EQ(r[0].inclusive[0].count, 5u);
+    EXPECT_EQ(r[1].inclusive[0].count, 12u);
+}
+
+TEST_F(Region, SlowTracesAreNotThrottled) {
+    auto& s = tim::settings::instance();
+    s.throttle_count = 3;
+    s.throttle_value = 0;  // no mean is below zero nanoseconds
+    s.changed();
+    for (int i = 0; i < 10; ++i) {
+        tim::region::push_trace("slow-trace");
+        tim::region::pop_trace("slow-trace");
+    }
+    EXPECT_FALSE(tim::region::is_throttled("slow-trace"));
+    ASSERT_EQ(rows().size(), 1u);
+    EXPECT_EQ(rows()[0].inclusive[0].count, 10u);
+}
+
+TEST_F(Region, DisabledAtRunTimeRecordsNothing) {
+    tim::settings::instance().enabled = false;
+    tim::settings::instance().changed();
+    EXPECT_FALSE(tim::is_enabled());
+    testing::internal::CaptureStderr();
+    for (int i = 0; i < 10; ++i) region("disabled", 1);
+    tim::region::push_trace("disabled-trace");
+    tim::region::pop_trace("disabled-trace");
+    EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+    EXPECT_EQ(tim::region::open_count(), 0u);
+    EXPECT_TRUE(rows().empty());
+
+    tim::settings::instance().enabled = true;
+    tim::settings::instance().changed();
+    region("enabled", 1);
+    ASSERT_EQ(rows().size(), 1u);
+    EXPECT_EQ(rows()[0].label, "enabled");
+}
+
+TEST(Manager, OutputDirectoryNameFollowsTheProgram) {
+    EXPECT_EQ(tim::output_directory_name("/a/b/my_script.py"), "timemory-my-script-output");
+    EXPECT_EQ(tim::output_directory_name("./app"), "timemory-app-output");
+    EXPECT_EQ(tim::output_directory_name("solver"), "timemory-solver-output");
+    EXPECT_EQ(tim::output_directory_name("C:\\bin\\tool.exe"), "timemory-tool-output");
+    EXPECT_EQ(tim::output_directory_name("/x/a__b_"), "timemory-a-b-output");
+    EXPECT_EQ(tim::output_directory_name("/x/run.sh"), "timemory-run.sh-output");
+    EXPECT_EQ(tim::output_directory_name("/x/my_app", "pre-", "-post"), "pre-my-app-post");
+}
+
+TEST(Manager, FinalizeTwiceIsHarmless) {
+    auto& s = tim::settings::instance();
+    const tim::settings saved = s;
+    tim::init(std::vector<std::string>{"/x/test_region"});  // finalize works again after init
+    EXPECT_FALSE(tim::is_finalized());
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("timemory-test-region-" + std::to_string(::getpid()));
+    s.output_path = dir.string();
+    s.auto_output = true;
+    s.file_output = true;
+    s.cout_output = false;
+    s.changed();
+    tim::clear_results();
+    tim::region::set_default(counter_component().id);
+    tim::region::push("finalized-region");
+    tim::region::pop("finalized-region");
+
+    testing::internal::CaptureStdout();
+    tim::finalize();
+    const auto first = tim::written_files();
+    EXPECT_TRUE(tim::is_finalized());
+    tim::finalize();
+    tim::finalize();
+    testing::internal::GetCapturedStdout();
+    EXPECT_FALSE(first.empty());
+    EXPECT_EQ(tim::written_files(), first);
+    for (const auto& path : first) EXPECT_TRUE(std::filesystem::exists(path)) << path;
+    EXPECT_TRUE(tim::collect_results().nodes.size() == 1u);  // finalize cleared the data
+
+    std::filesystem::remove_all(dir);
+    s = saved;
+    s.changed();
+}
