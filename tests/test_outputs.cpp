@@ -68,16 +68,16 @@ const tim::component_info& test_timer() {
 
 // Label and description of wall_clock, to compare a table with the seed's.
 const tim::component_info& test_wall() {
-    static const auto& info = register_once("output_test_wall", "wall",
-                                            "Real-clock timer (i.e. wall-clock timer)",
-                                            tim::unit_kind::timing, true);
+    static const auto& info =
+        register_once("output_test_wall", "wall", "Real-clock timer (i.e. wall-clock timer)",
+                      tim::unit_kind::timing, true);
     return info;
 }
 
 const tim::component_info& test_memory() {
-    static const auto& info = register_once("output_test_memory", "test_memory",
-                                            "Memory for output tests", tim::unit_kind::memory,
-                                            false);
+    static const auto& info =
+        register_once("output_test_memory", "test_memory", "Memory for output tests",
+                      tim::unit_kind::memory, false);
     return info;
 }
 
@@ -94,7 +94,7 @@ const tim::component_info& test_pair() {
 
 /// An open region on this thread's graph; records known values, pops on destruction.
 class region {
-public:
+  public:
     explicit region(std::string_view label)
         : m_graph{tim::this_thread_graph()}, m_node{m_graph.push(tim::add_label(label))} {}
     ~region() { m_graph.pop(m_node); }
@@ -110,7 +110,7 @@ public:
         return *this;
     }
 
-private:
+  private:
     tim::thread_graph& m_graph;
     std::uint32_t m_node;
 };
@@ -122,7 +122,9 @@ std::string read_file(const fs::path& path) {
     return ss.str();
 }
 
-json read_json(const fs::path& path) { return json::parse(read_file(path)); }
+json read_json(const fs::path& path) {
+    return json::parse(read_file(path));
+}
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;
@@ -173,7 +175,7 @@ void record_standard_tree() {
 // ---- fixture -----------------------------------------------------------------------------------
 
 class Outputs : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         m_saved = tim::settings::instance();
         auto& s = tim::settings::instance();
@@ -271,7 +273,10 @@ TEST_F(Outputs, DisplayUnitsFollowSettingsOnEveryCall) {
 
 TEST_F(Outputs, BadUnitWarnsOnceNamingSettingAndChoices) {
     auto& s = tim::settings::instance();
-    s.memory_units = "megabits-per-fortnight";
+    // Warnings are once per distinct bad value per process: a fresh value for every run.
+    static int run = 0;
+    const std::string bad = "megabits-per-fortnight-" + std::to_string(++run);
+    s.memory_units = bad;
     ::testing::internal::CaptureStderr();
     const auto first = tim::display_unit_for(tim::unit_kind::memory);
     const auto second = tim::display_unit_for(tim::unit_kind::memory);
@@ -279,7 +284,7 @@ TEST_F(Outputs, BadUnitWarnsOnceNamingSettingAndChoices) {
     EXPECT_EQ(first.name, "MB");
     EXPECT_EQ(second.scale, 1e6);
     EXPECT_NE(err.find("TIMEMORY_MEMORY_UNITS"), std::string::npos) << err;
-    EXPECT_NE(err.find("megabits-per-fortnight"), std::string::npos) << err;
+    EXPECT_NE(err.find("'" + bad + "'"), std::string::npos) << err;
     EXPECT_NE(err.find("KiB"), std::string::npos) << err;
     EXPECT_EQ(err.find("TIMEMORY_MEMORY_UNITS"), err.rfind("TIMEMORY_MEMORY_UNITS")) << err;
 }
@@ -327,7 +332,9 @@ TEST_F(Outputs, TextTableReproducesSeedTable) {
         region inner_mean{"_mean/_methods.py:134"};
         laps(inner_mean, 0.122, 24970);
     }
-    const std::string expected = R"(|------------------------------------------------------------------------------------------------------------------------------------------|
+    // The raw string starts after a newline so every table line starts in column 1.
+    const std::string expected = std::string{R"(
+|------------------------------------------------------------------------------------------------------------------------------------------|
 |                                                 REAL-CLOCK TIMER (I.E. WALL-CLOCK TIMER)                                                 |
 |------------------------------------------------------------------------------------------------------------------------------------------|
 |                     LABEL                      | COUNT  | DEPTH  | METRIC | UNITS  |  SUM   | MEAN   |  MIN   |  MAX   | STDDEV | % SELF |
@@ -339,7 +346,7 @@ TEST_F(Outputs, TextTableReproducesSeedTable) {
 | >>>       |__count_reduce_items/_methods.py:50 |   4994 |      4 | wall   | sec    |  0.020 |  0.000 |  0.000 |  0.000 |  0.000 |  100.0 |
 | >>>     |__mean/_methods.py:134                |  24970 |      3 | wall   | sec    |  0.122 |  0.000 |  0.000 |  0.000 |  0.000 |  100.0 |
 |------------------------------------------------------------------------------------------------------------------------------------------|
-)";
+)"}.substr(1);
     EXPECT_EQ(tim::format_text(tim::collect_results(), w), expected);
 }
 
@@ -413,7 +420,7 @@ TEST_F(Outputs, FlatJsonCarriesRawAndDisplayValues) {
     EXPECT_EQ(c["properties"]["id"], "output_test_timer");
     EXPECT_EQ(c["properties"]["enum"], "OUTPUT_TEST_TIMER");
     EXPECT_EQ(c["properties"]["value"], test_timer().index);
-    EXPECT_EQ(c["properties"]["ids"], json({"output_test_clock", "output_test_timer"}));
+    EXPECT_EQ(c["properties"]["ids"], json::array({"output_test_clock", "output_test_timer"}));
     EXPECT_EQ(c["type"], "test_timer");
     EXPECT_EQ(c["description"], "Timer for output tests");
     EXPECT_EQ(c["unit_value"], 1000000000);
@@ -485,12 +492,12 @@ TEST_F(Outputs, MultiValuedJsonUsesLists) {
     tim::settings::instance().memory_units = "KB";
     const auto doc = json::parse(tim::format_flat_json(tim::collect_results(), {&test_pair()}));
     const auto& c = component_of(doc, "output_test_pair");
-    EXPECT_EQ(c["type"], json({"start_mem", "stop_mem"}));
-    EXPECT_EQ(c["unit_repr"], json({"KB", "KB"}));
-    EXPECT_EQ(c["unit_value"], json({1000, 1000}));
+    EXPECT_EQ(c["type"], json::array({"start_mem", "stop_mem"}));
+    EXPECT_EQ(c["unit_repr"], json::array({"KB", "KB"}));
+    EXPECT_EQ(c["unit_value"], json::array({1000, 1000}));
     const auto& row = c["ranks"][0]["graph"][0];
-    EXPECT_EQ(row["entry"]["repr_data"], json({1500.0, 4000.0}));
-    EXPECT_EQ(row["stats"]["max"], json({1500.0, 4000.0}));
+    EXPECT_EQ(row["entry"]["repr_data"], json::array({1500.0, 4000.0}));
+    EXPECT_EQ(row["stats"]["max"], json::array({1500.0, 4000.0}));
 }
 
 // ---- tree JSON ---------------------------------------------------------------------------------
@@ -508,8 +515,8 @@ TEST_F(Outputs, TreeJsonNestsChildrenUnderHiddenRoot) {
     EXPECT_EQ(root["node"]["prefix"], "unknown-hash=0");
     EXPECT_EQ(root["node"]["depth"], 0);
     EXPECT_EQ(root["node"]["is_dummy"], true);
-    EXPECT_EQ(root["node"]["tid"], json({0}));
-    EXPECT_EQ(root["node"]["pid"], json({::getpid()}));
+    EXPECT_EQ(root["node"]["tid"], json::array({0}));
+    EXPECT_EQ(root["node"]["pid"], json::array({::getpid()}));
     // Root: inclusive = the top level, exclusive = 0 (never negative).
     EXPECT_DOUBLE_EQ(root["node"]["inclusive"]["stats"]["sum"].get<double>(), 2.5);
     EXPECT_DOUBLE_EQ(root["node"]["exclusive"]["stats"]["sum"].get<double>(), 0.0);
@@ -776,9 +783,9 @@ TEST_F(Outputs, MetadataListsOutputsSettingsAndEnvironment) {
     EXPECT_FALSE(meta.at("settings").empty());
     const std::string dir = m_dir.string();
     EXPECT_EQ(meta["output"]["json"]["test_timer"],
-              json({dir + "/test_timer.flamegraph.json", dir + "/test_timer.tree.json",
-                    dir + "/test_timer.json"}));
-    EXPECT_EQ(meta["output"]["text"]["test_timer"], json({dir + "/test_timer.txt"}));
+              json::array({dir + "/test_timer.flamegraph.json", dir + "/test_timer.tree.json",
+                           dir + "/test_timer.json"}));
+    EXPECT_EQ(meta["output"]["text"]["test_timer"], json::array({dir + "/test_timer.txt"}));
     bool found = false;
     for (const auto& e : meta.at("environment")) {
         found = found || e.get<std::string>() == "TIMEMORY_OUTPUT_TEST_MARKER=42";

@@ -5,6 +5,7 @@
 #include "timemory/core/manager.hpp"
 #include "timemory/core/region.hpp"
 #include "timemory/core/registry.hpp"
+#include "timemory/core/settings.hpp"
 
 #include <exception>
 
@@ -45,18 +46,22 @@ int timemory_set_default(const char* components) {
 }
 
 void timemory_push_region(const char* name) {
+    if (!tim::is_enabled()) return;  // runtime off costs a branch
     guarded("timemory_push_region", [&] { tim::region::push(safe(name)); });
 }
 
 void timemory_pop_region(const char* name) {
+    if (!tim::is_enabled() && tim::region::open_count() == 0) return;
     guarded("timemory_pop_region", [&] { tim::region::pop(safe(name)); });
 }
 
 void timemory_push_trace(const char* name) {
+    if (!tim::is_enabled()) return;
     guarded("timemory_push_trace", [&] { tim::region::push_trace(safe(name)); });
 }
 
 void timemory_pop_trace(const char* name) {
+    if (!tim::is_enabled() && tim::region::open_count() == 0) return;
     guarded("timemory_pop_trace", [&] { tim::region::pop_trace(safe(name)); });
 }
 

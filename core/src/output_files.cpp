@@ -6,13 +6,13 @@
 #include "timemory/core/output.hpp"
 #include "timemory/core/settings.hpp"
 
+#include <unistd.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <exception>
 #include <filesystem>
 #include <system_error>
-#include <unistd.h>
 
 namespace tim {
 namespace {
@@ -58,12 +58,23 @@ std::string xml_escape(std::string_view text) {
     out.reserve(text.size());
     for (char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            default: out.push_back(c);
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&apos;";
+                break;
+            default:
+                out.push_back(c);
         }
     }
     return out;
@@ -72,7 +83,7 @@ std::string xml_escape(std::string_view text) {
 // Files go to one directory; the first failure (cannot create it, cannot write in it) is
 // reported once and turns every later file into a console-only report.
 class file_sink {
-public:
+  public:
     explicit file_sink(std::string directory) : m_directory{std::move(directory)} {}
 
     bool usable() {
@@ -106,11 +117,12 @@ public:
 
     bool failed() const noexcept { return m_failed; }
 
-private:
+  private:
     void fail(const std::string& what) {
         m_failed = true;
-        log::error(what, "; no more result files are written, the text reports are printed "
-                         "to the console instead");
+        log::error(what,
+                   "; no more result files are written, the text reports are printed "
+                   "to the console instead");
     }
 
     std::string m_directory;

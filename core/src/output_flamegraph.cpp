@@ -15,11 +15,11 @@
 #include "timemory/core/output.hpp"
 #include "timemory/core/settings.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <limits>
 #include <map>
 #include <set>
-#include <unistd.h>
 
 namespace tim {
 namespace {
@@ -51,7 +51,8 @@ std::string format_flamegraph_json(const result_tree& tree, const component_info
 
     // Per row: start (µs) and track. Rows come in pre-order, so parents are placed first.
     std::vector<double> start(rows.size(), 0.0);
-    std::vector<double> next_child(rows.size(), 0.0);  // aggregate layout: where the next child goes
+    // Aggregate layout: where each row's next child goes.
+    std::vector<double> next_child(rows.size(), 0.0);
     std::vector<std::int64_t> tid(rows.size(), 0);
     std::vector<std::int64_t> pid(rows.size(), own_pid);
     double next_top = 0.0;
@@ -60,7 +61,8 @@ std::string format_flamegraph_json(const result_tree& tree, const component_info
     ojson events = ojson::array();
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& row = rows[i];
-        const double dur = row.inclusive.empty() ? 0.0 : std::max(0.0, row.inclusive[0].sum) / 1000.0;
+        const double dur =
+            row.inclusive.empty() ? 0.0 : std::max(0.0, row.inclusive[0].sum) / 1000.0;
         const bool has_parent = row.parent >= 0;
         const auto parent = static_cast<std::size_t>(std::max<std::int64_t>(row.parent, 0));
         if (timeline) {
@@ -100,11 +102,17 @@ std::string format_flamegraph_json(const result_tree& tree, const component_info
     // Name the tracks so viewers show "timemory wall" / "thread 0 (main)" instead of bare ids.
     ojson names = ojson::array();
     for (const auto& [p, tids] : tracks) {
-        names.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", p}, {"tid", 0},
+        names.push_back({{"name", "process_name"},
+                         {"ph", "M"},
+                         {"pid", p},
+                         {"tid", 0},
                          {"args", {{"name", "timemory " + std::string{info.label}}}}});
         for (auto t : tids) {
             const std::string name = t == 0 ? "thread 0 (main)" : "thread " + std::to_string(t);
-            names.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", p}, {"tid", t},
+            names.push_back({{"name", "thread_name"},
+                             {"ph", "M"},
+                             {"pid", p},
+                             {"tid", t},
                              {"args", {{"name", name}}}});
         }
     }

@@ -13,7 +13,9 @@ namespace output_detail {
 namespace {
 
 // JSON cannot carry NaN or infinity (nlohmann writes null, which breaks numeric readers).
-double finite(double value) { return std::isfinite(value) ? value : 0.0; }
+double finite(double value) {
+    return std::isfinite(value) ? value : 0.0;
+}
 
 // Raw values of integer components (ns, counts) are written as integers, as timemory did.
 ojson raw_value(const component_info& info, double value) {
@@ -54,7 +56,8 @@ std::vector<display_unit> value_units(const component_info& info) {
 std::string upper(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    for (char c : text) out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    for (char c : text)
+        out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
     return out;
 }
 
@@ -92,14 +95,13 @@ ojson component_header(const component_info& info, const std::vector<component_r
         return ojson(std::string{info.value_label(static_cast<unsigned>(i))});
     });
     header["description"] = per_value(info, count, [&](std::size_t i) {
-        return ojson(std::string{info.values.empty() ? info.description : info.values[i].description});
+        return ojson(
+            std::string{info.values.empty() ? info.description : info.values[i].description});
     });
-    header["unit_value"] = per_value(info, count, [&](std::size_t i) {
-        return scale_value(units[i].scale);
-    });
-    header["unit_repr"] = per_value(info, count, [&](std::size_t i) {
-        return ojson(units[i].name);
-    });
+    header["unit_value"] =
+        per_value(info, count, [&](std::size_t i) { return scale_value(units[i].scale); });
+    header["unit_repr"] =
+        per_value(info, count, [&](std::size_t i) { return ojson(units[i].name); });
     header["thread_scope_only"] = info.thread_scope_only;
     header["thread_count"] = threads;
     header["mpi_size"] = 1;
@@ -117,13 +119,11 @@ ojson entry_json(const component_info& info, const std::vector<display_unit>& un
     entry["laps"] = laps(values);
     // The graph keeps totals, so value (timemory: the stored object's value, which storage
     // accumulates) and accum both carry the total.
-    entry["value"] = per_value(info, count, [&](std::size_t i) {
-        return raw_value(info, values[i].sum);
-    });
+    entry["value"] =
+        per_value(info, count, [&](std::size_t i) { return raw_value(info, values[i].sum); });
     entry["accum"] = entry["value"];
-    entry["repr_data"] = per_value(info, count, [&](std::size_t i) {
-        return ojson(finite(values[i].sum / units[i].scale));
-    });
+    entry["repr_data"] = per_value(
+        info, count, [&](std::size_t i) { return ojson(finite(values[i].sum / units[i].scale)); });
     entry["repr_display"] = entry["repr_data"];
     return entry;
 }
@@ -132,13 +132,16 @@ ojson stats_json(const component_info& info, const std::vector<display_unit>& un
                  const std::vector<accumulator>& values) {
     const std::size_t count = std::min(units.size(), values.size());
     auto field = [&](auto&& get) {
-        return per_value(info, count, [&](std::size_t i) { return ojson(get(values[i], units[i].scale)); });
+        return per_value(info, count,
+                         [&](std::size_t i) { return ojson(get(values[i], units[i].scale)); });
     };
     ojson stats;
     stats["sum"] = field([](const accumulator& a, double s) { return finite(a.sum / s); });
     stats["count"] = field([](const accumulator& a, double) { return a.count; });
-    stats["min"] = field([](const accumulator& a, double s) { return finite(a.reported_min() / s); });
-    stats["max"] = field([](const accumulator& a, double s) { return finite(a.reported_max() / s); });
+    stats["min"] =
+        field([](const accumulator& a, double s) { return finite(a.reported_min() / s); });
+    stats["max"] =
+        field([](const accumulator& a, double s) { return finite(a.reported_max() / s); });
     stats["sqr"] = field([](const accumulator& a, double s) { return finite(a.sqr / (s * s)); });
     stats["mean"] = field([](const accumulator& a, double s) { return finite(a.mean() / s); });
     stats["stddev"] = field([](const accumulator& a, double s) { return finite(a.stddev() / s); });

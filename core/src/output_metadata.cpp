@@ -5,17 +5,18 @@
 #include "timemory/core/output.hpp"
 #include "timemory/core/settings.hpp"
 
+#include <pwd.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <thread>
-#include <unistd.h>
 
 extern char** environ;
 
 #ifndef TIMEMORY_VERSION_STRING
-#    define TIMEMORY_VERSION_STRING "unknown"
+#define TIMEMORY_VERSION_STRING "unknown"
 #endif
 
 namespace tim {
@@ -59,10 +60,11 @@ void read_cpuinfo(ojson& info) {
 }
 
 void add_cache_sizes(ojson& info) {
-#if defined(_SC_LEVEL1_DCACHE_SIZE) && defined(_SC_LEVEL2_CACHE_SIZE) && defined(_SC_LEVEL3_CACHE_SIZE)
+#if defined(_SC_LEVEL1_DCACHE_SIZE) && defined(_SC_LEVEL2_CACHE_SIZE) && \
+    defined(_SC_LEVEL3_CACHE_SIZE)
     const std::pair<const char*, int> caches[] = {{"HW_L1_CACHE_SIZE", _SC_LEVEL1_DCACHE_SIZE},
-                                                   {"HW_L2_CACHE_SIZE", _SC_LEVEL2_CACHE_SIZE},
-                                                   {"HW_L3_CACHE_SIZE", _SC_LEVEL3_CACHE_SIZE}};
+                                                  {"HW_L2_CACHE_SIZE", _SC_LEVEL2_CACHE_SIZE},
+                                                  {"HW_L3_CACHE_SIZE", _SC_LEVEL3_CACHE_SIZE}};
     for (const auto& [key, name] : caches) {
         const long size = ::sysconf(name);
         if (size > 0) info[key] = size;
@@ -76,7 +78,17 @@ ojson info_json() {
     ojson info;
     char host[256] = {};
     if (::gethostname(host, sizeof(host) - 1) == 0) info["HOSTNAME"] = std::string{host};
-    info["USER"] = env_or("USER", env_or("LOGNAME").c_str());
+    std::string user = env_or("USER", env_or("LOGNAME").c_str());
+    if (user.empty()) {
+        // Containers and CI often run without USER; ask the password database instead.
+        passwd entry{};
+        passwd* found = nullptr;
+        char buffer[1024];
+        if (::getpwuid_r(::getuid(), &entry, buffer, sizeof(buffer), &found) == 0 && found) {
+            user = found->pw_name;
+        }
+    }
+    info["USER"] = user;
     info["HOME"] = env_or("HOME");
     info["SHELL"] = env_or("SHELL");
     char cwd[4096] = {};

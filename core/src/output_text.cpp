@@ -29,10 +29,15 @@ struct column {
     std::size_t width = 0;
 };
 
-std::string pad(const std::string& text, std::size_t width, align how) {
-    if (text.size() >= width) return text;
-    const std::string fill(width - text.size(), ' ');
-    return how == align::left ? text + fill : fill + text;
+// Appends " <text padded to width> |" (built in place: cheaper, and GCC 12 raises a false
+// -Wrestrict on the equivalent chain of operator+).
+void append_cell(std::string& out, const std::string& text, std::size_t width, align how) {
+    const std::size_t fill = width > text.size() ? width - text.size() : 0;
+    out.push_back(' ');
+    if (how == align::right) out.append(fill, ' ');
+    out.append(text);
+    if (how == align::left) out.append(fill, ' ');
+    out.append(" |");
 }
 
 // Extra space goes to the right when it cannot be split evenly, as in timemory's headers.
@@ -45,7 +50,8 @@ std::string centre(const std::string& text, std::size_t width) {
 std::string upper(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    for (char c : text) out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    for (char c : text)
+        out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
     return out;
 }
 
@@ -111,7 +117,9 @@ std::string format_text(const result_tree& tree, const component_info& info) {
                 line.insert(line.end(), 6, std::string{});
                 continue;
             }
-            auto num = [&](double raw) { return format_number(raw / scale, kind, info.integer_values); };
+            auto num = [&](double raw) {
+                return format_number(raw / scale, kind, info.integer_values);
+            };
             line.push_back(num(a.sum));
             line.push_back(num(a.mean()));
             line.push_back(num(a.reported_min()));
@@ -160,7 +168,7 @@ std::string format_text(const result_tree& tree, const component_info& info) {
         if (every > 0 && r > 0 && r % static_cast<std::size_t>(every) == 0) out += sub_rule;
         out += "|";
         for (std::size_t c = 0; c < columns.size(); ++c) {
-            out += " " + pad(cells[r][c], columns[c].width, columns[c].alignment) + " |";
+            append_cell(out, cells[r][c], columns[c].width, columns[c].alignment);
         }
         out += "\n";
     }

@@ -44,7 +44,8 @@ constexpr std::array<unit_row, 9> memory_rows{{
 std::string lower(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    for (char c : text) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    for (char c : text)
+        out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     return out;
 }
 
@@ -59,13 +60,15 @@ template <std::size_t N>
 std::optional<display_unit> parse_unit(std::string_view text, const std::array<unit_row, N>& rows,
                                        std::size_t default_row) {
     const std::string key = lower(trim(text));
-    if (key.empty()) return display_unit{std::string{rows[default_row].name}, rows[default_row].scale};
+    if (key.empty())
+        return display_unit{std::string{rows[default_row].name}, rows[default_row].scale};
     for (const auto& row : rows) {
         if (lower(row.name) == key) return display_unit{std::string{row.name}, row.scale};
         std::string_view aliases = row.aliases;
         while (!aliases.empty()) {
             const auto end = aliases.find(' ');
-            if (aliases.substr(0, end) == key) return display_unit{std::string{row.name}, row.scale};
+            if (aliases.substr(0, end) == key)
+                return display_unit{std::string{row.name}, row.scale};
             if (end == std::string_view::npos) break;
             aliases.remove_prefix(end + 1);
         }
@@ -127,15 +130,19 @@ std::optional<display_unit> parse_memory_unit(std::string_view text) {
 
 display_unit display_unit_for(unit_kind kind) {
     switch (kind) {
-        case unit_kind::timing: return timing_unit();
-        case unit_kind::memory: return memory_unit();
+        case unit_kind::timing:
+            return timing_unit();
+        case unit_kind::memory:
+            return memory_unit();
         case unit_kind::rate: {
             auto unit = memory_unit();
             unit.name += "/sec";
             return unit;
         }
-        case unit_kind::percent: return {"%", 1.0};
-        case unit_kind::count: break;
+        case unit_kind::percent:
+            return {"%", 1.0};
+        case unit_kind::count:
+            break;
     }
     return {"", 1.0};
 }

@@ -49,12 +49,10 @@ struct written_file {
 /// "environment": [...]}}}; `outputs` fills the "output" map.
 std::string format_metadata_json(const std::vector<written_file>& outputs);
 
-/// Write every output the settings ask for, for every component with data in `tree`:
-///   file_output && flamegraph_output (timing only)  -> <dir>/<output_prefix><label>.flamegraph.json
-///   file_output && tree_output                      -> <dir>/<output_prefix><label>.tree.json
-///   file_output && json_output                      -> <dir>/<output_prefix><label>.json
-///   file_output && text_output                      -> <dir>/<output_prefix><label>.txt
-///   cout_output -> the text table on stdout; dart_output -> DartMeasurement tags on stdout
+/// Write every output the settings ask for, for every component with data in `tree`. With
+/// file_output on: flamegraph_output -> <dir>/<output_prefix><label>.flamegraph.json (timing
+/// components only), tree_output -> <label>.tree.json, json_output -> <label>.json, text_output ->
+/// <label>.txt; cout_output prints the text table and dart_output DartMeasurement tags to stdout;
 /// then <dir>/<output_prefix>metadata.json. Each file is announced on stdout as
 /// "[<label>]|0> Outputting '<path>'..." and written atomically (temporary file + rename).
 /// `directory` is created as needed ("" = the current directory). When it cannot be created or
