@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,16 +50,21 @@ struct counter_b {
         out[0] = stop[0] - start[0];
         out[1] = stop[1];
     }
-    static inline const std::uint16_t index = add_component("test_bundle_b", 2, 2, &sample, &measure);
+    static inline const std::uint16_t index =
+        add_component("test_bundle_b", 2, 2, &sample, &measure);
     static constexpr unsigned raw_count = 2;
     static constexpr unsigned value_count = 2;
 };
 
-const tim::component_info& info_a() { return *tim::registry::at(counter_a::index); }
-const tim::component_info& info_b() { return *tim::registry::at(counter_b::index); }
+const tim::component_info& info_a() {
+    return *tim::registry::at(counter_a::index);
+}
+const tim::component_info& info_b() {
+    return *tim::registry::at(counter_b::index);
+}
 
 class Bundle : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         tim::clear_results();
         this_thread_a = this_thread_b = 0.0;
@@ -243,4 +249,16 @@ TEST_F(Bundle, ScopeOpenAcrossClearResultsStillRecords) {
     ASSERT_EQ(a.size(), 1u);
     EXPECT_EQ(a[0].label, "open-across-clear");
     EXPECT_EQ(a[0].inclusive[0].sum, 5.0);
+}
+
+TEST_F(Bundle, ComponentsLargerThanTheSampleBuffersAreRejected) {
+    // Regions and runtime bundles sample into fixed buffers; a bigger component must not register.
+    EXPECT_THROW(
+        add_component("test_bundle_too_wide", tim::max_component_raw + 1, 1, &counter_a::sample),
+        std::invalid_argument);
+    EXPECT_THROW(
+        add_component("test_bundle_too_many", 1, tim::max_component_values + 1, &counter_a::sample),
+        std::invalid_argument);
+    EXPECT_EQ(tim::registry::find("test_bundle_too_wide"), nullptr);
+    EXPECT_EQ(tim::registry::find("test_bundle_too_many"), nullptr);
 }

@@ -35,12 +35,14 @@ const tim::component_info& other_component() {
 
 std::size_t count_warnings(const std::string& text) {
     std::size_t n = 0;
-    for (auto p = text.find("[timemory][warning]"); p != std::string::npos; p = text.find("[timemory][warning]", p + 1)) ++n;
+    for (auto p = text.find("[timemory][warning]"); p != std::string::npos;
+         p = text.find("[timemory][warning]", p + 1))
+        ++n;
     return n;
 }
 
 class Graph : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { tim::clear_results(); }
     void TearDown() override {
         tim::settings::instance() = m_saved;
@@ -51,7 +53,8 @@ protected:
     std::uint32_t push(std::string_view name, tim::scope_mode mode = tim::scope_mode::use_default) {
         return graph.push(tim::add_label(name), mode);
     }
-    void record(std::uint32_t node, double value, const tim::component_info& c = value_component()) {
+    void record(std::uint32_t node, double value,
+                const tim::component_info& c = value_component()) {
         graph.record(node, c, &value);
     }
     /// A region, its value and its children, run as push / children / record / pop.
@@ -67,7 +70,8 @@ protected:
         graph.pop(n);
     }
     void leaf(std::string_view name, double value) { run({name, value}); }
-    static std::vector<tim::component_record> view(const tim::component_info& c = value_component()) {
+    static std::vector<tim::component_record> view(
+        const tim::component_info& c = value_component()) {
         return tim::component_view(tim::collect_results(true), c);
     }
     static std::vector<std::string> prefixes(const std::vector<tim::component_record>& rows) {

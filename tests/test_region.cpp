@@ -36,14 +36,17 @@ const tim::component_info& counter_component() {
 
 std::size_t count_warnings(const std::string& text) {
     std::size_t n = 0;
-    for (auto p = text.find("[timemory][warning]"); p != std::string::npos; p = text.find("[timemory][warning]", p + 1)) ++n;
+    for (auto p = text.find("[timemory][warning]"); p != std::string::npos;
+         p = text.find("[timemory][warning]", p + 1))
+        ++n;
     return n;
 }
 
 class Region : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
-        for (const auto* c : tim::region::default_components()) m_previous += std::string{c->id} + ",";
+        for (const auto* c : tim::region::default_components())
+            m_previous += std::string{c->id} + ",";
         tim::region::set_default(counter_component().id);
         tim::clear_results();
     }
@@ -116,6 +119,20 @@ TEST_F(Region, PushAndPopByNameCountExactly) {
     EXPECT_EQ(r[0].exclusive[0].sum, 100.0);
     EXPECT_EQ(r[1].inclusive[0].count, 50u);
     EXPECT_EQ(r[1].inclusive[0].sum, 50.0);
+}
+
+TEST_F(Region, CloseAllKeepsTheTimeOfRegionsLeftOpen) {
+    tim::region::push("left-open-outer");
+    tim::region::push("left-open-inner");
+    this_thread_counter += 7;
+    EXPECT_EQ(tim::region::close_all(), 2u);
+    EXPECT_EQ(tim::region::open_count(), 0u);
+    const auto r = rows();
+    ASSERT_EQ(r.size(), 2u);
+    EXPECT_EQ(r[0].prefix, ">>> left-open-outer");
+    EXPECT_EQ(r[0].inclusive[0].sum, 7.0);
+    EXPECT_EQ(r[1].prefix, ">>> |_left-open-inner");
+    EXPECT_EQ(r[1].inclusive[0].sum, 7.0);
 }
 
 TEST_F(Region, PopWithWrongNameWarnsOnceAndKeepsTheRegion) {

@@ -55,14 +55,15 @@ const tim::component_info& pair_component() {
 }
 
 /// Records `parent` on a region named "parent" around one child region per entry of `children`.
-std::vector<tim::component_record> parent_and_children(const std::vector<double>& parent,
-                                                       const std::vector<std::vector<double>>& children,
-                                                       const tim::component_info& info) {
+std::vector<tim::component_record> parent_and_children(
+    const std::vector<double>& parent, const std::vector<std::vector<double>>& children,
+    const tim::component_info& info) {
     tim::clear_results();
     auto& graph = tim::this_thread_graph();
     const auto p = graph.push(tim::add_label("parent"), tim::scope_mode::tree);
     for (std::size_t i = 0; i < children.size(); ++i) {
-        const auto c = graph.push(tim::add_label("child-" + std::to_string(i)), tim::scope_mode::tree);
+        const auto c =
+            graph.push(tim::add_label("child-" + std::to_string(i)), tim::scope_mode::tree);
         graph.record(c, info, children[i].data());
         graph.pop(c);
     }
@@ -103,7 +104,7 @@ TEST(Statistics, MeanVarianceAndStddevMatchHandComputation) {
     const auto acc = accumulate(values);
     EXPECT_EQ(acc.count, 8u);
     EXPECT_EQ(acc.sum, 40.0);
-    EXPECT_EQ(acc.sqr, 232.0);
+    EXPECT_DOUBLE_EQ(acc.sqr(), 232.0);
     EXPECT_EQ(acc.mean(), 5.0);
     EXPECT_DOUBLE_EQ(acc.variance(), 32.0 / 7.0);
     EXPECT_DOUBLE_EQ(acc.variance(), hand_variance(values));
@@ -128,7 +129,20 @@ TEST(Statistics, TimingSizedValuesKeepTheirSpread) {
     const auto acc = accumulate(values);
     EXPECT_DOUBLE_EQ(acc.mean(), hand_mean(values));
     EXPECT_NEAR(acc.variance(), hand_variance(values), 1e-6 * hand_variance(values));
-    EXPECT_NEAR(acc.stddev(), std::sqrt(hand_variance(values)), 1e-6 * std::sqrt(hand_variance(values)));
+    EXPECT_NEAR(acc.stddev(), std::sqrt(hand_variance(values)),
+                1e-6 * std::sqrt(hand_variance(values)));
+}
+
+TEST(Statistics, OneSecondPlusMinusOneNanosecondKeepsItsSpread) {
+    // In raw nanoseconds: 1e9 +/- 1. A plain sum of squares (1e18 per sample) cancels this away.
+    std::vector<double> values;
+    for (int i = 0; i < 1000; ++i) values.push_back(1e9 + ((i % 2) ? 1.0 : -1.0));
+    const auto acc = accumulate(values);
+    EXPECT_NEAR(acc.variance(), hand_variance(values), 1e-9 * hand_variance(values));
+    EXPECT_NEAR(acc.stddev(), 1.0, 1e-3);
+    auto merged = accumulate({values.begin(), values.begin() + 500});
+    merged.merge(accumulate({values.begin() + 500, values.end()}));
+    EXPECT_NEAR(merged.stddev(), 1.0, 1e-3);
 }
 
 TEST(Statistics, IdenticalValuesNeverGiveNegativeVariance) {
@@ -150,7 +164,7 @@ TEST(Statistics, MergeEqualsAddingEverySample) {
     EXPECT_EQ(merged.count, 7u);
     EXPECT_EQ(merged.count, direct.count);
     EXPECT_EQ(merged.sum, direct.sum);
-    EXPECT_EQ(merged.sqr, direct.sqr);
+    EXPECT_DOUBLE_EQ(merged.sqr(), direct.sqr());
     EXPECT_EQ(merged.min, -2.0);
     EXPECT_EQ(merged.max, 11.0);
     EXPECT_DOUBLE_EQ(merged.variance(), hand_variance(all));

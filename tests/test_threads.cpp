@@ -26,7 +26,9 @@ constexpr int thread_count = 8;
 // Every sample advances this thread's tick, so a region with nothing inside measures exactly 1
 // and a region around one such child measures exactly 3 (its start, the child's two, its stop).
 thread_local double this_thread_ticks = 0.0;
-void sample_tick(double* raw) noexcept { raw[0] = ++this_thread_ticks; }
+void sample_tick(double* raw) noexcept {
+    raw[0] = ++this_thread_ticks;
+}
 
 std::uint16_t add_component(const char* id, tim::sample_fn sample) {
     tim::component_info info;
@@ -46,11 +48,14 @@ struct tick {
 };
 
 const tim::component_info& device_component() {
-    static const auto index = add_component("test_threads_device", [](double* raw) noexcept { raw[0] = 0.0; });
+    static const auto index =
+        add_component("test_threads_device", [](double* raw) noexcept { raw[0] = 0.0; });
     return *tim::registry::at(index);
 }
 
-const tim::component_info& tick_info() { return *tim::registry::at(tick::index); }
+const tim::component_info& tick_info() {
+    return *tim::registry::at(tick::index);
+}
 
 /// Runs `fn(i)` on `thread_count` threads and returns each thread's graph tid.
 template <typename F>
@@ -77,7 +82,7 @@ void outer_and_inner(int iterations) {
 }
 
 class Threads : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { tim::clear_results(); }
     void TearDown() override {
         tim::settings::instance() = m_saved;

@@ -2,6 +2,7 @@
 
 #include "timemory/core/log.hpp"
 #include "timemory/core/output.hpp"
+#include "timemory/core/region.hpp"
 #include "timemory/core/results.hpp"
 #include "timemory/core/settings.hpp"
 
@@ -72,6 +73,11 @@ void finalize() {
     if (finalized.exchange(true)) return;
     arm_exit_hook();  // harmless if already armed
     const auto& s = settings::instance();
+    if (s.stack_clearing) {
+        if (auto n = region::close_all(); n != 0) {
+            log::warning(n, " region(s) still open at finalize were closed so their time is kept");
+        }
+    }
     if (s.auto_output) write_now(s.output_path);
     // Measurements after this point form a new collection (re-init semantics).
     clear_results();

@@ -142,7 +142,7 @@ ojson stats_json(const component_info& info, const std::vector<display_unit>& un
         field([](const accumulator& a, double s) { return finite(a.reported_min() / s); });
     stats["max"] =
         field([](const accumulator& a, double s) { return finite(a.reported_max() / s); });
-    stats["sqr"] = field([](const accumulator& a, double s) { return finite(a.sqr / (s * s)); });
+    stats["sqr"] = field([](const accumulator& a, double s) { return finite(a.sqr() / (s * s)); });
     stats["mean"] = field([](const accumulator& a, double s) { return finite(a.mean() / s); });
     stats["stddev"] = field([](const accumulator& a, double s) { return finite(a.stddev() / s); });
     return stats;
@@ -158,8 +158,8 @@ std::vector<accumulator> exclusive_stats(const std::vector<accumulator>& exclusi
         if (a.count != 0) {
             const double n = static_cast<double>(a.count);
             a.min = a.max = a.sum / n;
-            // Same expression as accumulator::variance() subtracts, so the variance is exactly 0.
-            a.sqr = a.sum * a.sum / n;
+            // Every call counted at the mean: variance exactly 0, sqr() = sum^2 / n.
+            a.shift = a.sum / n;
         }
         out.push_back(a);
     }

@@ -164,26 +164,11 @@ void update_throttle(thread_state& st, hash_value hash, std::int64_t elapsed) {
     }
 }
 
-bool close(std::string_view name, bool trace) {
-    if (this_state_ptr == nullptr || this_state_ptr->frames.empty()) {
-        // Runtime off: pops are as silent as pushes (regions opened before disabling are still
-        // closed below, so nothing measured is lost).
-        if (is_enabled()) log::warning("pop of '", name, "' without a matching push; ignored");
-        return false;
-    }
-    auto& st = *this_state_ptr;
-    const hash_value hash = hash_label(name);
-    std::size_t i = st.frames.size();
-    while (i-- > 0) {
-        if (st.frames[i].hash == hash) break;
-    }
-    if (i == static_cast<std::size_t>(-1)) {
-        log::warning("pop of '", name, "' without a matching push; ignored");
-        return false;
-    }
+// Close frame i of this thread's stack: record its components and pop its node.
+void close_frame(thread_state& st, std::size_t i) {
     const frame f = st.frames[i];
     st.frames.erase(st.frames.begin() + static_cast<std::ptrdiff_t>(i));
-    if (f.trace_start_ns == -2) return true;  // throttled trace: nothing was measured
+    if (f.trace_start_ns == -2) return;  // throttled trace: nothing was measured
     auto& graph = this_thread_graph();
     double stop[max_component_raw];
     double values[max_component_values];
@@ -195,13 +180,31 @@ bool close(std::string_view name, bool trace) {
         start += c->raw_count;
     }
     graph.pop(f.node);
-    if (trace && f.trace_start_ns >= 0) update_throttle(st, hash, now_ns() - f.trace_start_ns);
+    if (f.trace_start_ns >= 0) update_throttle(st, f.hash, now_ns() - f.trace_start_ns);
     if (st.frames.empty()) {
         st.raw.clear();
     } else if (i == st.frames.size()) {
         st.raw.resize(f.raw_offset);  // it was the top frame
     }
-    return true;
+}
+
+bool close(std::string_view name) {
+    if (this_state_ptr == nullptr || this_state_ptr->frames.empty()) {
+        // Runtime off: pops are as silent as pushes (regions opened before disabling are still
+        // closed below, so nothing measured is lost).
+        if (is_enabled()) log::warning("pop of '", name, "' without a matching push; ignored");
+        return false;
+    }
+    auto& st = *this_state_ptr;
+    const hash_value hash = hash_label(name);
+    for (std::size_t i = st.frames.size(); i-- > 0;) {
+        if (st.frames[i].hash == hash) {
+            close_frame(st, i);
+            return true;
+        }
+    }
+    log::warning("pop of '", name, "' without a matching push; ignored");
+    return false;
 }
 
 }  // namespace
@@ -221,14 +224,23 @@ std::vector<const component_info*> default_components() {
 }
 
 void push(std::string_view name) { open(name, false); }
-bool pop(std::string_view name) { return close(name, false); }
+bool pop(std::string_view name) { return close(name); }
 void push_trace(std::string_view name) { open(name, true); }
-bool pop_trace(std::string_view name) { return close(name, true); }
+bool pop_trace(std::string_view name) { return close(name); }
 
 bool is_throttled(std::string_view name) {
     if (this_state_ptr == nullptr) return false;
     auto it = this_state_ptr->throttles.find(hash_label(name));
     return it != this_state_ptr->throttles.end() && it->second.throttled;
+}
+
+std::size_t close_all() {
+    std::size_t closed = 0;
+    while (this_state_ptr != nullptr && !this_state_ptr->frames.empty()) {
+        close_frame(*this_state_ptr, this_state_ptr->frames.size() - 1);
+        ++closed;
+    }
+    return closed;
 }
 
 std::size_t open_count() { return this_state_ptr ? this_state_ptr->frames.size() : 0; }

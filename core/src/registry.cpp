@@ -75,6 +75,14 @@ unknown_component::unknown_component(std::string_view name)
 namespace registry {
 
 std::uint16_t add(component_info info) {
+    // Regions and runtime bundles sample into fixed stack buffers of these sizes.
+    if (info.raw_count > max_component_raw || info.value_count > max_component_values) {
+        throw std::invalid_argument(
+            "timemory: component '" + std::string{info.id} + "' has " +
+            std::to_string(info.raw_count) + " raw and " + std::to_string(info.value_count) +
+            " values; at most " + std::to_string(max_component_raw) + " and " +
+            std::to_string(max_component_values) + " are supported");
+    }
     auto& d = data();
     std::lock_guard<std::mutex> lock{d.mutex};
     std::uint16_t index = info.index;

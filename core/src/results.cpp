@@ -210,18 +210,22 @@ std::vector<component_record> component_view(const result_tree& tree, const comp
         };
     walk(0, -1, 0);
 
-    // Exclusive: subtract direct children's inclusive sums; clamp at zero (overlapping children,
-    // e.g. asynchronous device work, can exceed the host time of their parent).
+    // Exclusive: subtract direct children's inclusive sums. Only count and sum are known, so the
+    // exclusive spread is reported as every call at the mean. Clamped at zero when the component
+    // never measured a negative value (overlapping children, e.g. asynchronous device work, can
+    // exceed the host time of their parent); memory deltas may legitimately be negative.
     for (auto& row : rows) {
         for (auto c : row.children) {
             for (unsigned v = 0; v < count; ++v) row.exclusive[v].sum -= rows[c].inclusive[v].sum;
         }
         for (unsigned v = 0; v < count; ++v) {
             auto& e = row.exclusive[v];
-            e.sum = std::max(0.0, e.sum);
-            e.sqr = 0.0;
+            if (row.inclusive[v].empty() || row.inclusive[v].min >= 0.0) e.sum = std::max(0.0, e.sum);
             e.min = e.count ? e.sum / static_cast<double>(e.count) : 0.0;
             e.max = e.min;
+            e.shift = e.min;
+            e.shifted_sum = 0.0;
+            e.shifted_sqr = 0.0;
         }
     }
     return rows;

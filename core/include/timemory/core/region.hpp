@@ -26,6 +26,10 @@ void push_trace(std::string_view name);
 bool pop_trace(std::string_view name);
 bool is_throttled(std::string_view name);
 
+/// Close every region still open on this thread (innermost first) so its time is kept;
+/// finalize() calls it when settings.stack_clearing is on. Returns how many were closed.
+std::size_t close_all();
+
 /// Number of regions open on this thread.
 std::size_t open_count();
 

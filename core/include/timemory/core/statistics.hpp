@@ -1,5 +1,6 @@
 // Running statistics kept for every (call-graph node, component value): count, sum, min, max and
-// sum of squares; mean, variance and standard deviation are derived on demand.
+// the spread. Variance uses sums shifted by the first sample, so 1 s +/- 1 ns keeps its precision
+// (a plain sum of squares loses it to cancellation); sum of squares is derived for the outputs.
 #pragma once
 
 #include <algorithm>
@@ -12,23 +13,36 @@ namespace tim {
 struct accumulator {
     std::uint64_t count = 0;
     double sum = 0.0;
-    double sqr = 0.0;
     double min = std::numeric_limits<double>::max();
     double max = std::numeric_limits<double>::lowest();
+    double shift = 0.0;        ///< first sample: deviations are taken from it
+    double shifted_sum = 0.0;  ///< sum of (x - shift)
+    double shifted_sqr = 0.0;  ///< sum of (x - shift)^2
 
     void add(double value) noexcept {
+        if (count == 0) shift = value;
         ++count;
         sum += value;
-        sqr += value * value;
+        const double d = value - shift;
+        shifted_sum += d;
+        shifted_sqr += d * d;
         min = std::min(min, value);
         max = std::max(max, value);
     }
 
     void merge(const accumulator& other) noexcept {
         if (other.count == 0) return;
+        if (count == 0) {
+            *this = other;
+            return;
+        }
+        // Re-express the other's deviations relative to our shift.
+        const double delta = other.shift - shift;
+        const double n = static_cast<double>(other.count);
+        shifted_sqr += other.shifted_sqr + 2.0 * delta * other.shifted_sum + n * delta * delta;
+        shifted_sum += other.shifted_sum + n * delta;
         count += other.count;
         sum += other.sum;
-        sqr += other.sqr;
         min = std::min(min, other.min);
         max = std::max(max, other.max);
     }
@@ -36,12 +50,17 @@ struct accumulator {
     bool empty() const noexcept { return count == 0; }
     double mean() const noexcept { return count ? sum / static_cast<double>(count) : 0.0; }
 
-    /// Sample variance (n - 1 in the denominator); 0 with fewer than two samples. Clamped at zero
-    /// because cancellation in sqr - sum^2/n can go slightly negative.
+    /// Sum of squares of the samples (what timemory's outputs call "sqr").
+    double sqr() const noexcept {
+        const double n = static_cast<double>(count);
+        return shifted_sqr + 2.0 * shift * shifted_sum + n * shift * shift;
+    }
+
+    /// Sample variance (n - 1 in the denominator); 0 with fewer than two samples.
     double variance() const noexcept {
         if (count < 2) return 0.0;
         const double n = static_cast<double>(count);
-        return std::max(0.0, (sqr - sum * sum / n) / (n - 1.0));
+        return std::max(0.0, (shifted_sqr - shifted_sum * shifted_sum / n) / (n - 1.0));
     }
     double stddev() const noexcept { return std::sqrt(variance()); }
 
