@@ -13,10 +13,11 @@ option(TIMEMORY_BUILD_EXAMPLES "Build the examples" ON)
 set(TIMEMORY_SANITIZER "" CACHE STRING "Sanitizer build: address (ASan+UBSan), thread, or empty")
 
 if(TIMEMORY_SANITIZER STREQUAL "address")
-    add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    # C and C++ only: nvcc (gpu/) does not take these flags.
+    add_compile_options("$<$<COMPILE_LANGUAGE:C,CXX>:-fsanitize=address,undefined;-fno-omit-frame-pointer;-fno-sanitize-recover=undefined>")
     add_link_options(-fsanitize=address,undefined)
 elseif(TIMEMORY_SANITIZER STREQUAL "thread")
-    add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+    add_compile_options("$<$<COMPILE_LANGUAGE:C,CXX>:-fsanitize=thread;-fno-omit-frame-pointer>")
     add_link_options(-fsanitize=thread)
 elseif(NOT TIMEMORY_SANITIZER STREQUAL "")
     message(FATAL_ERROR "TIMEMORY_SANITIZER='${TIMEMORY_SANITIZER}' is not one of: address, thread, (empty)")

@@ -14,7 +14,7 @@ if command -v ccache >/dev/null 2>&1; then
 fi
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release "${launcher[@]}"
-cmake --build build -j2 --target timemory-demo
+cmake --build build -j2
 
 demo="$root/build/examples/cxx/timemory-demo"
 if [ ! -x "$demo" ]; then
@@ -25,3 +25,5 @@ fi
 cd build
 echo "demo: running $demo $*"
 "$demo" "$@"
+echo
+echo "demo: result files are in $root/build/timemory-timemory-demo-output/"

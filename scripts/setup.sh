@@ -19,8 +19,26 @@ for pkg in "${packages[@]}"; do
     fi
 done
 
+# Python packages the test suite imports, for the python3 on PATH (the one CMake finds).
+pip_packages=(pytest)
+
+install_pip_packages() {
+    command -v python3 >/dev/null 2>&1 || return 0
+    local pip_missing=()
+    for mod in "${pip_packages[@]}"; do
+        python3 -c "import $mod" >/dev/null 2>&1 || pip_missing+=("$mod")
+    done
+    [ "${#pip_missing[@]}" -eq 0 ] && return 0
+    echo "setup: pip installing ${pip_missing[*]}"
+    # Debian's own python3 refuses pip installs into the system (PEP 668) unless told otherwise.
+    python3 -m pip install -q --disable-pip-version-check "${pip_missing[@]}" ||
+        python3 -m pip install -q --disable-pip-version-check --break-system-packages \
+            "${pip_missing[@]}"
+}
+
 if [ "${#missing[@]}" -eq 0 ]; then
-    echo "setup: all ${#packages[@]} packages already installed"
+    echo "setup: all ${#packages[@]} Debian packages already installed"
+    install_pip_packages
     exit 0
 fi
 
@@ -37,4 +55,5 @@ echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -q
 "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+install_pip_packages
 echo "setup: done"

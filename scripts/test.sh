@@ -84,6 +84,9 @@ run_stage() {
 # instrumentation, keeps asserts on and gives exact stack traces; the tests still run in seconds.
 san_common="-DCMAKE_BUILD_TYPE=Debug -DTIMEMORY_BUILD_TESTING=ON"
 san_common+=" -DTIMEMORY_BUILD_BENCHMARKS=OFF -DTIMEMORY_BUILD_EXAMPLES=OFF"
+# An uninstrumented python3 cannot load a sanitized extension module (the sanitizer runtime must
+# come first); the Python suite runs in the release stage.
+san_common+=" -DTIMEMORY_USE_PYTHON=OFF"
 
 for stage in $stages; do
     case $stage in
