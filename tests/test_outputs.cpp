@@ -793,6 +793,19 @@ TEST_F(Outputs, MetadataListsOutputsSettingsAndEnvironment) {
     EXPECT_TRUE(found) << meta.at("environment");
 }
 
+TEST_F(Outputs, UserMetadataReachesTheInfoSection) {
+    record_standard_tree();
+    tim::add_metadata("experiment", "\"baseline\"");
+    tim::add_metadata("sizes", "[1, 2, 4]");
+    tim::add_metadata("experiment", "\"tuned\"");  // replaces
+    EXPECT_THROW(tim::add_metadata("broken", "not json"), std::invalid_argument);
+    write();
+    const auto info = read_json(file("metadata.json")).at("timemory").at("metadata").at("info");
+    EXPECT_EQ(info.at("experiment"), "tuned");
+    EXPECT_EQ(info.at("sizes"), json::array({1, 2, 4}));
+    EXPECT_FALSE(info.contains("broken"));
+}
+
 TEST_F(Outputs, DartTagsForFirstRows) {
     record_standard_tree();
     auto& s = tim::settings::instance();

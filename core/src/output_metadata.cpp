@@ -5,6 +5,7 @@
 #include "timemory/core/output.hpp"
 #include "timemory/core/settings.hpp"
 
+#include <mutex>
 #include <pwd.h>
 #include <unistd.h>
 #include <algorithm>
@@ -122,6 +123,29 @@ ojson environment_json() {
 
 }  // namespace
 
+namespace {
+struct user_metadata {
+    std::mutex mutex;
+    ojson values = ojson::object();
+};
+user_metadata& user_values() {
+    static auto* store = new user_metadata{};  // read during exit-time output
+    return *store;
+}
+}  // namespace
+
+void add_metadata(const std::string& key, const std::string& json_value) {
+    ojson value;
+    try {
+        value = ojson::parse(json_value);
+    } catch (const std::exception& e) {
+        throw std::invalid_argument("metadata '" + key + "': value is not JSON: " + e.what());
+    }
+    auto& store = user_values();
+    std::lock_guard<std::mutex> lock{store.mutex};
+    store.values[key] = std::move(value);
+}
+
 std::string format_metadata_json(const std::vector<written_file>& outputs) {
     // Category = the text after the file name's last '.', as timemory grouped them: .json,
     // .tree.json and .flamegraph.json under "json", .txt under "text".
@@ -135,6 +159,11 @@ std::string format_metadata_json(const std::vector<written_file>& outputs) {
     }
     ojson metadata;
     metadata["info"] = info_json();
+    {
+        auto& store = user_values();
+        std::lock_guard<std::mutex> lock{store.mutex};
+        for (const auto& [key, value] : store.values.items()) metadata["info"][key] = value;
+    }
     metadata["settings"] = settings_json();
     metadata["output"] = std::move(output);
     metadata["environment"] = environment_json();

@@ -103,6 +103,13 @@ std::string format_text(const result_tree& tree, const component_info& info) {
         std::uint64_t laps = 0;
         for (const auto& acc : row.inclusive) laps = std::max(laps, acc.count);
         line.push_back(truncate_label(row.prefix, s.max_width));
+        if (laps == 0) {
+            // Placeholder row (declared, never measured, e.g. a traced line that did not run):
+            // only the label, as timemory's tracer printed lines that never ran.
+            line.resize(columns.size());
+            cells.push_back(std::move(line));
+            continue;
+        }
         line.push_back(std::to_string(laps));
         line.push_back(std::to_string(row.depth));
         for (unsigned v = 0; v < values; ++v) {

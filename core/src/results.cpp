@@ -172,9 +172,12 @@ std::vector<component_record> component_view(const result_tree& tree, const comp
         [&](std::size_t index, std::int64_t parent_row, std::uint32_t depth) {
             const auto& node = tree.nodes[index];
             auto it = node.data.find(info.index);
+            // An entry without values is a declared placeholder row (attach_record with no
+            // values, e.g. a traced source line that never ran): listed, with empty cells.
             const bool has_data = index != 0 && it != node.data.end() &&
-                                  std::any_of(it->second.begin(), it->second.end(),
-                                              [](const accumulator& a) { return !a.empty(); });
+                                  (it->second.empty() ||
+                                   std::any_of(it->second.begin(), it->second.end(),
+                                               [](const accumulator& a) { return !a.empty(); }));
             std::int64_t next_parent = parent_row;
             std::uint32_t next_depth = depth;
             if (has_data) {
@@ -232,6 +235,7 @@ std::vector<component_record> component_view(const result_tree& tree, const comp
 }
 
 std::vector<const component_info*> recorded_components(const result_tree& tree) {
+    // Sorted by id, the order timemory 3 reported in (the seed shows cpu before wall).
     std::vector<const component_info*> out;
     for (const auto* info : registry::all()) {
         for (std::size_t i = 1; i < tree.nodes.size(); ++i) {
@@ -241,6 +245,8 @@ std::vector<const component_info*> recorded_components(const result_tree& tree) 
             }
         }
     }
+    std::sort(out.begin(), out.end(),
+              [](const component_info* a, const component_info* b) { return a->id < b->id; });
     return out;
 }
 

@@ -49,6 +49,11 @@ struct written_file {
 /// "environment": [...]}}}; `outputs` fills the "output" map.
 std::string format_metadata_json(const std::vector<written_file>& outputs);
 
+/// Add a user key to the "info" section of metadata.json; `json_value` is JSON text (a string
+/// must be quoted). A second call with the same key replaces the value. Throws
+/// std::invalid_argument when json_value is not valid JSON.
+void add_metadata(const std::string& key, const std::string& json_value);
+
 /// Write every output the settings ask for, for every component with data in `tree`. With
 /// file_output on: flamegraph_output -> <dir>/<output_prefix><label>.flamegraph.json (timing
 /// components only), tree_output -> <label>.tree.json, json_output -> <label>.json, text_output ->

@@ -63,7 +63,7 @@ struct component_record {
 /// Rows of component `info` in depth-first pre-order (siblings in first-insertion order).
 std::vector<component_record> component_view(const result_tree& tree, const component_info& info);
 
-/// Components that recorded at least one value anywhere in the tree, in registry order.
+/// Components that recorded at least one value anywhere in the tree, sorted by id.
 std::vector<const component_info*> recorded_components(const result_tree& tree);
 
 /// Forget every measurement on every thread (the graphs stay registered).
