@@ -1,0 +1,4 @@
+# Seed: "Contents": $ python -c "import timemory; help(timemory)"
+import timemory
+
+help(timemory)

@@ -1,0 +1,56 @@
+"""timemory.trace: line-level timing through a C++ trace hook, and the C library's traces.
+
+    from timemory.trace import Tracer, Config
+    Config.only_filenames = [__file__]
+    @Tracer(["wall_clock"])
+    def work(): ...
+
+Library-style traces (regions subject to throttling), as in timemory's C API:
+
+    timemory.trace.init("wall_clock", False, "tracing")
+    timemory.trace.push("consume_time"); ...; timemory.trace.pop("consume_time")
+    timemory.trace.finalize()
+
+Command line: ``python -m timemory.trace [-c COMPONENTS...] [-d OUTDIR] script.py args...``
+"""
+
+from ..libs.libpytimemory import trace as _ctrace
+from .tracer import (  # noqa: F401
+    Config,
+    FakeTracer,
+    Tracer,
+    config,
+    notrace,
+    trace,
+    tracer_finalize,
+    tracer_function,
+    tracer_init,
+)
+
+#: init(args="wall_clock", read_command_line=False, cmd=""): choose the trace components.
+init = _ctrace.init
+#: finalize(): matches init(); the last call closes open traces and writes the outputs.
+finalize = _ctrace.finalize
+#: push(key): open a trace (a name, or a hash from timemory.add_hash_id).
+push = _ctrace.push
+#: pop(key): close the most recent open trace of that name.
+pop = _ctrace.pop
+#: is_throttled(key): whether this thread stopped measuring the trace.
+is_throttled = _ctrace.is_throttled
+
+__all__ = [
+    "Tracer",
+    "Config",
+    "config",
+    "FakeTracer",
+    "trace",
+    "notrace",
+    "tracer_function",
+    "tracer_init",
+    "tracer_finalize",
+    "init",
+    "finalize",
+    "push",
+    "pop",
+    "is_throttled",
+]

@@ -1,0 +1,15 @@
+# Each tests/python/test_<area>.py is one ctest entry running pytest against the package in the
+# build tree (PYTHONPATH=build/python), so ctest's summary counts the Python suite too.
+file(GLOB _pytest_files CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/python/test_*.py)
+foreach(_file ${_pytest_files})
+    get_filename_component(_name ${_file} NAME_WE)
+    string(REGEX REPLACE "^test_" "" _area ${_name})
+    add_test(NAME Python.${_area}
+             COMMAND ${Python3_EXECUTABLE} -m pytest -q -p no:cacheprovider ${_file}
+             WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+    set_tests_properties(
+        Python.${_area}
+        PROPERTIES ENVIRONMENT
+                   "PYTHONPATH=${TIMEMORY_PYTHON_BUILD_DIR};TIMEMORY_SUPPRESS_CONFIG=ON;PYTHONDONTWRITEBYTECODE=1"
+                   LABELS python TIMEOUT 600)
+endforeach()
