@@ -19,14 +19,16 @@ for pkg in "${packages[@]}"; do
     fi
 done
 
-# Python packages the test suite imports, for the python3 on PATH (the one CMake finds).
-pip_packages=(pytest)
+# Python packages the examples and the test suite import, for the python3 on PATH (the one CMake
+# finds), as "import-name:pip-name" pairs. numpy: the seed's profiler/tracer examples; hatchet:
+# the test that loads our .tree.json files.
+pip_packages=(pytest:pytest numpy:numpy hatchet:llnl-hatchet)
 
 install_pip_packages() {
     command -v python3 >/dev/null 2>&1 || return 0
     local pip_missing=()
-    for mod in "${pip_packages[@]}"; do
-        python3 -c "import $mod" >/dev/null 2>&1 || pip_missing+=("$mod")
+    for pair in "${pip_packages[@]}"; do
+        python3 -c "import ${pair%%:*}" >/dev/null 2>&1 || pip_missing+=("${pair#*:}")
     done
     [ "${#pip_missing[@]}" -eq 0 ] && return 0
     echo "setup: pip installing ${pip_missing[*]}"
