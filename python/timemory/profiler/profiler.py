@@ -243,7 +243,111 @@ class _Session:
 _session = _Session()
 
 
-class Profiler:
+class _HookUser:
+    """Decorator, context manager and run/runctx/runcall for a hook owner with start()/stop().
+
+    Shared by Profiler and Tracer; a subclass sets ``_hook_session`` (its per-thread session).
+    """
+
+    def __call__(self, func):
+        @functools.wraps(func)
+        def function_wrapper(*args, **kwargs):
+            self.start()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                self.stop()
+
+        return function_wrapper
+
+    def __enter__(self, *args, **kwargs):
+        self.start()
+        return self
+
+    def __exit__(self, exc_type, exc_value, exc_traceback):
+        self.stop()
+        return False
+
+    def run(self, cmd):
+        import __main__
+
+        return self.runctx(cmd, __main__.__dict__, __main__.__dict__)
+
+    def runctx(self, cmd, globals, locals):
+        self.start()
+        try:
+            exec(cmd, globals, locals)
+        finally:
+            self.stop()
+        return self
+
+    def runcall(self, func, *args, **kwargs):
+        self.start()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            self.stop()
+
+    def __del__(self):
+        try:
+            while self._count > 0 and self._hook_session.thread_depth() > 0:
+                self.stop()
+        except Exception:
+            pass
+
+
+
+class _NoHook:
+    """The interface of _HookUser that measures nothing (FakeProfiler, FakeTracer)."""
+
+    @staticmethod
+    def condition(functor):
+        pass
+
+    @staticmethod
+    def is_enabled():
+        return False
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __call__(self, func):
+        @functools.wraps(func)
+        def function_wrapper(*args, **kwargs):
+            return func(*args, **kwargs)
+
+        return function_wrapper
+
+    def __enter__(self, *args, **kwargs):
+        return self
+
+    def __exit__(self, exc_type, exc_value, exc_traceback):
+        return False
+
+    def start(self):
+        return 0
+
+    def stop(self):
+        return 0
+
+    def configure(self):
+        return []
+
+    def run(self, cmd):
+        import __main__
+
+        exec(cmd, __main__.__dict__, __main__.__dict__)
+        return self
+
+    def runctx(self, cmd, globals, locals):
+        exec(cmd, globals, locals)
+        return self
+
+    def runcall(self, func, *args, **kwargs):
+        return func(*args, **kwargs)
+
+
+class Profiler(_HookUser):
     """Profile every Python call made while it runs (decorator, context manager, or start/stop).
 
     ``components``: ids such as ``"wall_clock"`` (merged with ``settings.profiler_components``;
@@ -253,6 +357,7 @@ class Profiler:
     started meanwhile) is removed, and what was installed before restored, when the last stops.
     """
 
+    _hook_session = _session
     _conditional_functor = staticmethod(lambda: True)
 
     @staticmethod
@@ -324,101 +429,8 @@ class Profiler:
                 Config._is_running = False
         return self._count
 
-    def __call__(self, func):
-        @functools.wraps(func)
-        def function_wrapper(*args, **kwargs):
-            self.start()
-            try:
-                return func(*args, **kwargs)
-            finally:
-                self.stop()
-
-        return function_wrapper
-
-    def __enter__(self, *args, **kwargs):
-        self.start()
-        return self
-
-    def __exit__(self, exc_type, exc_value, exc_traceback):
-        self.stop()
-        return False
-
-    def run(self, cmd):
-        import __main__
-
-        return self.runctx(cmd, __main__.__dict__, __main__.__dict__)
-
-    def runctx(self, cmd, globals, locals):
-        self.start()
-        try:
-            exec(cmd, globals, locals)
-        finally:
-            self.stop()
-        return self
-
-    def runcall(self, func, *args, **kwargs):
-        self.start()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            self.stop()
-
-    def __del__(self):
-        try:
-            while self._count > 0 and _session.thread_depth() > 0:
-                self.stop()
-        except Exception:
-            pass
-
-
-class FakeProfiler:
+class FakeProfiler(_NoHook):
     """Same interface as Profiler, measures nothing (``noprofile``)."""
-
-    @staticmethod
-    def condition(functor):
-        pass
-
-    @staticmethod
-    def is_enabled():
-        return False
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def __call__(self, func):
-        @functools.wraps(func)
-        def function_wrapper(*args, **kwargs):
-            return func(*args, **kwargs)
-
-        return function_wrapper
-
-    def __enter__(self, *args, **kwargs):
-        return self
-
-    def __exit__(self, exc_type, exc_value, exc_traceback):
-        return False
-
-    def start(self):
-        return 0
-
-    def stop(self):
-        return 0
-
-    def configure(self):
-        return []
-
-    def run(self, cmd):
-        import __main__
-
-        exec(cmd, __main__.__dict__, __main__.__dict__)
-        return self
-
-    def runctx(self, cmd, globals, locals):
-        exec(cmd, globals, locals)
-        return self
-
-    def runcall(self, func, *args, **kwargs):
-        return func(*args, **kwargs)
 
 
 def profiler_init(components=[], flat=False, timeline=False):

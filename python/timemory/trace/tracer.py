@@ -22,7 +22,14 @@ import tokenize
 
 from ..libs.libpytimemory import profiler as _cprofiler
 from ..libs.libpytimemory import trace as _ctrace
-from ..profiler.profiler import _Decider, _FilterConfig, _component_names, _resolve_components
+from ..profiler.profiler import (
+    _Decider,
+    _FilterConfig,
+    _HookUser,
+    _NoHook,
+    _component_names,
+    _resolve_components,
+)
 
 __all__ = [
     "Tracer",
@@ -185,7 +192,7 @@ class _Session:
 _session = _Session()
 
 
-class Tracer:
+class Tracer(_HookUser):
     """Trace the lines of every (kept) Python function run while it runs, on the threads that
     start it. Decorator, context manager, or start/stop.
 
@@ -194,6 +201,7 @@ class Tracer:
     that was installed before is restored when the last Tracer stops.
     """
 
+    _hook_session = _session
     _conditional_functor = staticmethod(lambda: True)
 
     @staticmethod
@@ -247,101 +255,8 @@ class Tracer:
                 Config._is_running = False
         return self._count
 
-    def __call__(self, func):
-        @functools.wraps(func)
-        def function_wrapper(*args, **kwargs):
-            self.start()
-            try:
-                return func(*args, **kwargs)
-            finally:
-                self.stop()
-
-        return function_wrapper
-
-    def __enter__(self, *args, **kwargs):
-        self.start()
-        return self
-
-    def __exit__(self, exc_type, exc_value, exc_traceback):
-        self.stop()
-        return False
-
-    def run(self, cmd):
-        import __main__
-
-        return self.runctx(cmd, __main__.__dict__, __main__.__dict__)
-
-    def runctx(self, cmd, globals, locals):
-        self.start()
-        try:
-            exec(cmd, globals, locals)
-        finally:
-            self.stop()
-        return self
-
-    def runcall(self, func, *args, **kwargs):
-        self.start()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            self.stop()
-
-    def __del__(self):
-        try:
-            while self._count > 0 and _session.thread_depth() > 0:
-                self.stop()
-        except Exception:
-            pass
-
-
-class FakeTracer:
+class FakeTracer(_NoHook):
     """Same interface as Tracer, measures nothing (``notrace``)."""
-
-    @staticmethod
-    def condition(functor):
-        pass
-
-    @staticmethod
-    def is_enabled():
-        return False
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def __call__(self, func):
-        @functools.wraps(func)
-        def function_wrapper(*args, **kwargs):
-            return func(*args, **kwargs)
-
-        return function_wrapper
-
-    def __enter__(self, *args, **kwargs):
-        return self
-
-    def __exit__(self, exc_type, exc_value, exc_traceback):
-        return False
-
-    def start(self):
-        return 0
-
-    def stop(self):
-        return 0
-
-    def configure(self):
-        return []
-
-    def run(self, cmd):
-        import __main__
-
-        exec(cmd, __main__.__dict__, __main__.__dict__)
-        return self
-
-    def runctx(self, cmd, globals, locals):
-        exec(cmd, globals, locals)
-        return self
-
-    def runcall(self, func, *args, **kwargs):
-        return func(*args, **kwargs)
 
 
 def tracer_init(components=[]):
