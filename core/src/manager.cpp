@@ -70,7 +70,9 @@ void init(int argc, char** argv, std::string_view prefix, std::string_view suffi
 }
 
 void finalize() {
-    if (finalized.exchange(true)) return;
+    // A repeated finalize is harmless: it only writes measurements taken since the last one
+    // (regions used after finalize() start a new collection instead of being lost).
+    if (finalized.exchange(true) && recorded_components(collect_results()).empty()) return;
     arm_exit_hook();  // harmless if already armed
     const auto& s = settings::instance();
     if (s.stack_clearing) {

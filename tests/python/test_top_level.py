@@ -302,3 +302,20 @@ def test_common_helpers():
 def test_self_check_module():
     proc = run_python(["-m", "timemory.test"])
     assert proc.returncode == 0, proc.stderr
+
+
+def test_regions_after_finalize_start_a_new_collection(output_dir):
+    # timemory 3 crashed or lost these; here they form a new collection written at exit.
+    script = (
+        "import timemory\n"
+        "from timemory.util import marker\n"
+        "with marker(['wall_clock'], key='before'):\n"
+        "    pass\n"
+        "timemory.finalize()\n"
+        "with marker(['wall_clock'], key='after'):\n"
+        "    pass\n")
+    proc = run_python(["-c", script], env={"TIMEMORY_COUT_OUTPUT": "OFF"})
+    assert proc.returncode == 0, proc.stderr
+    labels = [row["prefix"] for row in
+              json.load(open(output_dir / "wall.json"))["timemory"]["wall_clock"]["ranks"][0]["graph"]]
+    assert labels == [">>> after"], labels

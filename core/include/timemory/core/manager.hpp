@@ -20,8 +20,9 @@ void init(const std::vector<std::string>& argv, std::string_view prefix = "timem
 std::string output_directory_name(std::string_view argv0, std::string_view prefix = "timemory-",
                                   std::string_view suffix = "-output");
 
-/// Write every output (if settings.auto_output) exactly once and clear the collected data;
-/// later calls do nothing until init() is called again.
+/// Write every output (if settings.auto_output) and clear the collected data. A later call
+/// (e.g. the one at exit) does nothing unless something was measured after the previous one:
+/// then that new collection is written the same way (to the same directory).
 void finalize();
 bool is_finalized() noexcept;
 
