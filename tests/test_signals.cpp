@@ -1,0 +1,65 @@
+// A terminating signal with detection enabled writes the outputs, then the process dies of the
+// same signal; invalid signals are rejected by name.
+#include "timemory/core/manager.hpp"
+#include "timemory/core/region.hpp"
+#include "timemory/core/settings.hpp"
+#include "timemory/core/signals.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+TEST(Signals, TerminatingSignalWritesOutputsThenDiesOfIt) {
+    const fs::path dir = fs::temp_directory_path() / ("timemory-signal-test-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        auto& s = tim::settings::instance();
+        s.output_path = dir.string();
+        s.cout_output = false;
+        s.changed();
+        tim::signals::enable({SIGTERM});
+        tim::region::set_default("wall_clock");
+        tim::region::push("interrupted-work");  // still open when the signal arrives
+        ::raise(SIGTERM);
+        ::_exit(0);  // not reached: the handler re-raises with the default action
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "exit status " << status;
+    EXPECT_EQ(WTERMSIG(status), SIGTERM);
+    std::ifstream in{dir / "wall.txt"};
+    ASSERT_TRUE(in.good()) << "no wall.txt in " << dir;
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_NE(text.str().find(">>> interrupted-work"), std::string::npos) << text.str();
+    fs::remove_all(dir);
+}
+
+TEST(Signals, KillAndStopCannotBeHandled) {
+    EXPECT_THROW(tim::signals::enable({SIGKILL}), std::invalid_argument);
+    EXPECT_THROW(tim::signals::enable({SIGSTOP}), std::invalid_argument);
+    EXPECT_THROW(tim::signals::enable({0}), std::invalid_argument);
+    EXPECT_TRUE(tim::signals::active().empty());
+}
+
+TEST(Signals, DisableRestoresThePreviousHandler) {
+    struct sigaction before{};
+    ::sigaction(SIGUSR1, nullptr, &before);
+    tim::signals::enable({SIGUSR1});
+    EXPECT_EQ(tim::signals::active(), std::vector<int>{SIGUSR1});
+    tim::signals::disable();
+    struct sigaction after{};
+    ::sigaction(SIGUSR1, nullptr, &after);
+    EXPECT_EQ(before.sa_handler, after.sa_handler);
+    EXPECT_TRUE(tim::signals::active().empty());
+}
