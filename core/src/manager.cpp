@@ -17,7 +17,17 @@ std::once_flag exit_hook_once;
 std::mutex output_mutex;
 std::vector<std::string> last_written;
 
-void finalize_at_exit() { finalize(); }
+// At exit: finalize, or, when the program already finalized, say plainly what it measured
+// afterwards instead of silently dropping it (writing it would overwrite the first outputs).
+void finalize_at_exit() {
+    if (!is_finalized()) return finalize();
+    const auto tree = collect_results();
+    const auto later = recorded_components(tree);
+    if (later.empty()) return;
+    log::warning(tree.nodes.size() - 1, " region(s) measured after finalize() were not written ",
+                 "(the outputs of the first finalize() are kept); call tim::report() / ",
+                 "timemory.report() to write them, or init() again to start a new collection");
+}
 
 void arm_exit_hook() {
     std::call_once(exit_hook_once, [] { std::atexit(finalize_at_exit); });
@@ -70,9 +80,7 @@ void init(int argc, char** argv, std::string_view prefix, std::string_view suffi
 }
 
 void finalize() {
-    // A repeated finalize is harmless: it only writes measurements taken since the last one
-    // (regions used after finalize() start a new collection instead of being lost).
-    if (finalized.exchange(true) && recorded_components(collect_results()).empty()) return;
+    if (finalized.exchange(true)) return;
     arm_exit_hook();  // harmless if already armed
     const auto& s = settings::instance();
     if (s.stack_clearing) {

@@ -109,23 +109,24 @@ def finalize():
         fin()
 
 
-def main(argv=None):
-    from .profiler import Config, FakeProfiler, Profiler
-
+def run_under(hook_cls, fake_cls, config, prog, doc, builtin_names, argv=None, tracer=False):
+    """The command line shared by `python -m timemory.profiler` and `python -m timemory.trace`:
+    parse options, configure, run the script under a `hook_cls` instance, write the outputs."""
     argv = list(sys.argv[1:] if argv is None else argv)
     options, script, script_args = split_argv(argv)
-    parser = argparse.ArgumentParser(prog="python -m timemory.profiler",
+    parser = argparse.ArgumentParser(prog=prog,
                                      usage="%(prog)s [options] [--] script.py [args...]",
-                                     description=" ".join(__doc__.split("\n\n")[1].split()))
-    add_filter_arguments(parser)
+                                     description=" ".join(doc.split("\n\n")[1].split()))
+    add_filter_arguments(parser, tracer=tracer)
     args = parser.parse_args(options)
-    apply_config(Config, args)
+    apply_config(config, args)
     prepare_output(script, args.output_dir)
-    profiler = Profiler(args.components)
+    hook = hook_cls(args.components)
 
     if args.builtin:
-        builtins.profile = profiler
-        builtins.noprofile = FakeProfiler()
+        # `@profile` / `@trace` in the script mark what to measure; nothing else is hooked.
+        setattr(builtins, builtin_names[0], hook)
+        setattr(builtins, builtin_names[1], fake_cls())
 
         def runner(code, ns):
             exec(code, ns, ns)
@@ -133,11 +134,18 @@ def main(argv=None):
     else:
 
         def runner(code, ns):
-            profiler.runctx(code, ns, ns)
+            hook.runctx(code, ns, ns)
 
     status = run_script(script, script_args, runner, args.setup)
     finalize()
     return status
+
+
+def main(argv=None):
+    from .profiler import Config, FakeProfiler, Profiler
+
+    return run_under(Profiler, FakeProfiler, Config, "python -m timemory.profiler", __doc__,
+                     ("profile", "noprofile"), argv)
 
 
 if __name__ == "__main__":

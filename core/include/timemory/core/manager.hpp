@@ -20,9 +20,9 @@ void init(const std::vector<std::string>& argv, std::string_view prefix = "timem
 std::string output_directory_name(std::string_view argv0, std::string_view prefix = "timemory-",
                                   std::string_view suffix = "-output");
 
-/// Write every output (if settings.auto_output) and clear the collected data. A later call
-/// (e.g. the one at exit) does nothing unless something was measured after the previous one:
-/// then that new collection is written the same way (to the same directory).
+/// Write every output (if settings.auto_output) and clear the collected data. Later calls do
+/// nothing until init() is called again; measurements taken after finalize() form a new
+/// collection that report() can write (at exit, a warning says so if it was never written).
 void finalize();
 bool is_finalized() noexcept;
 
