@@ -472,19 +472,6 @@ private:
     runtime_bundle m_bundle;
 };
 
-const char* scope_name(scope_mode mode) {
-    switch (mode) {
-        case scope_mode::tree:
-            return "tree";
-        case scope_mode::flat:
-            return "flat";
-        case scope_mode::timeline:
-            return "timeline";
-        case scope_mode::use_default:
-            break;
-    }
-    return "default";
-}
 
 // ---- region.begin/end: regions by handle ------------------------------------------------------
 
@@ -642,11 +629,11 @@ void init_region_module(py::module_& m) {
              "stop(), then return 'label : <value> <unit> <metric>, ...' for this lap")
         .def_property_readonly("label", &marker_site::label)
         .def_property_readonly("hash", &marker_site::hash)
-        .def_property_readonly("scope", [](const marker_site& s) { return scope_name(s.mode()); })
+        .def_property_readonly("scope", [](const marker_site& s) { return std::string{scope_mode_name(s.mode())}; })
         .def_property_readonly("components", [](const marker_site& s) { return id_list(s.components()); })
         .def("__repr__", [](const marker_site& s) {
             return "marker_site('" + s.label() + "', [" + region_detail::join_ids(s.components()) +
-                   "], scope='" + scope_name(s.mode()) + "')";
+                   "], scope='" + std::string{scope_mode_name(s.mode())} + "')";
         });
 }
 

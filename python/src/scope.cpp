@@ -35,19 +35,6 @@ struct scope_config {
     }
 };
 
-std::string mode_name(scope_mode mode) {
-    switch (mode) {
-        case scope_mode::tree:
-            return "tree";
-        case scope_mode::flat:
-            return "flat";
-        case scope_mode::timeline:
-            return "timeline";
-        case scope_mode::use_default:
-            break;
-    }
-    return "default";
-}
 
 // Apply one argument of config(): None, a bool for `which`, or a scope object.
 void apply(scope_config& cfg, py::handle arg, bool is_flat_arg) {
@@ -99,7 +86,7 @@ void init_scope(py::module_& root) {
         .def_property_readonly("flat", [](const scope_config& c) { return c.flat; })
         .def_property_readonly("timeline", [](const scope_config& c) { return c.timeline; })
         .def_property_readonly("tree", [](const scope_config& c) { return c.mode() == scope_mode::tree; })
-        .def_property_readonly("mode", [](const scope_config& c) { return mode_name(c.mode()); },
+        .def_property_readonly("mode", [](const scope_config& c) { return std::string{scope_mode_name(c.mode())}; },
                                "'default', 'tree', 'flat' or 'timeline'")
         .def_property_readonly("value", [](const scope_config& c) { return static_cast<int>(c.mode()); },
                                "The core's scope_mode as an int (0 default, 1 tree, 2 flat, 3 timeline)")
@@ -108,7 +95,7 @@ void init_scope(py::module_& root) {
             apply(out, b, true);
             return out;
         })
-        .def("__repr__", [](const scope_config& c) { return "timemory.scope.config(mode='" + mode_name(c.mode()) + "')"; });
+        .def("__repr__", [](const scope_config& c) { return "timemory.scope.config(mode='" + std::string{scope_mode_name(c.mode())} + "')"; });
 }
 
 }  // namespace tim::python

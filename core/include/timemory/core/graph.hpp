@@ -25,6 +25,17 @@ namespace tim {
 /// (flat), or as a new node every time (timeline). use_default follows the settings.
 enum class scope_mode : std::uint8_t { use_default, tree, flat, timeline };
 
+/// "tree", "flat", "timeline" or "default".
+constexpr const char* scope_mode_name(scope_mode mode) noexcept {
+    switch (mode) {
+        case scope_mode::tree: return "tree";
+        case scope_mode::flat: return "flat";
+        case scope_mode::timeline: return "timeline";
+        case scope_mode::use_default: break;
+    }
+    return "default";
+}
+
 inline constexpr std::uint32_t no_node = UINT32_MAX;
 
 /// A node id valid in every thread: graph id in the high half, node index in the low half.
