@@ -487,3 +487,35 @@ TEST(TripCount, CountsOnePerMeasurement) {
         trips.expect_within(1.0, 1.0);
     }
 }
+
+// set_rusage_children(): getrusage-based components measure terminated, waited-for children.
+TEST(RusageTarget, ChildrenCountsTheWaitedForChildsPageFaults) {
+    using tim::component::num_minor_page_faults;
+    constexpr std::size_t bytes = 64u << 20;
+    const auto touch_in_child = [] {
+        const pid_t child = ::fork();
+        if (child == 0) {
+            std::vector<char> block(bytes);
+            for (std::size_t i = 0; i < bytes; i += 4096) block[i] = 1;
+            ::_exit(block[4096] == 1 ? 0 : 1);
+        }
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    };
+    const double pages = static_cast<double>(bytes) / static_cast<double>(::sysconf(_SC_PAGESIZE));
+    double a = 0, b = 0;
+
+    tim::component::set_rusage_children();
+    EXPECT_TRUE(tim::component::rusage_children());
+    num_minor_page_faults::sample(&a);
+    ASSERT_TRUE(touch_in_child());
+    num_minor_page_faults::sample(&b);
+    tim::component::set_rusage_self();
+    EXPECT_GE(b - a, pages / 2) << "children's minor faults should include the child's touches";
+
+    num_minor_page_faults::sample(&a);
+    ASSERT_TRUE(touch_in_child());
+    num_minor_page_faults::sample(&b);
+    EXPECT_LT(b - a, pages / 2) << "RUSAGE_SELF must not count the child's page faults";
+}

@@ -4,6 +4,9 @@
 #include "registrar.hpp"
 
 namespace tim::component {
+
+std::atomic<int> detail::rusage_who{RUSAGE_SELF};
+
 namespace {
 
 // Raw values are counts or whole nanoseconds.

@@ -6,6 +6,8 @@
 //     timemory.finalize()                    # writes every output once
 #include "components.hpp"
 
+#include "timemory/components/rusage.hpp"
+
 #include "timemory/core/manager.hpp"
 #include "timemory/core/output.hpp"
 #include "timemory/core/registry.hpp"
@@ -23,7 +25,6 @@
 namespace tim::python {
 namespace {
 
-std::atomic<bool> rusage_children{false};
 
 void flush_python_stdout() {
     // Outputs are written with C stdio; flush Python's buffers first so the order holds.
@@ -188,13 +189,14 @@ void init_top_level(py::module_& m) {
     m.def("enabled", [] { return tim::is_enabled(); }, "Return if timemory is enabled or disabled");
     m.def("has_mpi_support", [] { return false; },
           "Return if the timemory library has MPI support (not yet: MPI comes with a later issue)");
-    m.def("set_rusage_children", [] { rusage_children = true; },
-          "Set the rusage to record child processes. Recorded as a preference only: the rusage "
-          "components measure RUSAGE_SELF today");
-    m.def("set_rusage_self", [] { rusage_children = false; },
-          "Set the rusage to record the calling process (the default; what rusage components measure)");
-    m.def("get_rusage_children", [] { return rusage_children.load(); },
-          "Whether set_rusage_children() was requested last");
+    m.def("set_rusage_children", [] { tim::component::set_rusage_children(); },
+          "Set the rusage to record child processes: getrusage-based components (user/system "
+          "clock, peak_rss, page faults, context switches, ...) measure terminated, waited-for "
+          "children (RUSAGE_CHILDREN)");
+    m.def("set_rusage_self", [] { tim::component::set_rusage_self(); },
+          "Set the rusage to record the calling process (the default, RUSAGE_SELF)");
+    m.def("get_rusage_children", [] { return tim::component::rusage_children(); },
+          "Whether getrusage-based components measure child processes");
 
     m.def("add_hash_id", [](const std::string& key) { return add_label(key); }, py::arg("key"),
           "Register a label and return its 64-bit hash");

@@ -1,7 +1,9 @@
 // Components read from getrusage(RUSAGE_SELF): page faults, context switches, block I/O and the
 // user/kernel time split. RUSAGE_SELF (the whole process) rather than RUSAGE_THREAD because these
 // counters are what a user compares with `/usr/bin/time`, and a region may be stopped on a thread
-// other than the one that did the work.
+// other than the one that did the work. set_rusage_children() switches them (and peak_rss) to
+// RUSAGE_CHILDREN: a region then measures the child processes that finished and were waited for
+// inside it, as timemory's set_rusage_children did.
 //
 // Each component issues its own getrusage call (a few hundred ns); they do not share one read.
 #pragma once
@@ -12,19 +14,31 @@
 #include <sys/resource.h>
 #include <sys/time.h>
 
+#include <atomic>
 #include <cstdint>
 
 namespace tim::component {
+
+namespace detail {
+/// RUSAGE_SELF or RUSAGE_CHILDREN; read by every getrusage-based component.
+TIMEMORY_VISIBLE extern std::atomic<int> rusage_who;
+}  // namespace detail
+
+/// getrusage-based components measure the calling process (the default).
+inline void set_rusage_self() noexcept { detail::rusage_who.store(RUSAGE_SELF); }
+/// getrusage-based components measure terminated, waited-for child processes.
+inline void set_rusage_children() noexcept { detail::rusage_who.store(RUSAGE_CHILDREN); }
+inline bool rusage_children() noexcept { return detail::rusage_who.load() == RUSAGE_CHILDREN; }
 
 /// struct timeval (seconds + microseconds) as nanoseconds.
 TIMEMORY_INLINE double timeval_ns(const timeval& tv) noexcept {
     return static_cast<double>(tv.tv_sec) * 1e9 + static_cast<double>(tv.tv_usec) * 1e3;
 }
 
-/// getrusage for the whole process.
+/// getrusage for the whole process (or its children after set_rusage_children()).
 TIMEMORY_INLINE rusage self_rusage() noexcept {
     rusage ru{};
-    ::getrusage(RUSAGE_SELF, &ru);
+    ::getrusage(detail::rusage_who.load(std::memory_order_relaxed), &ru);
     return ru;
 }
 
