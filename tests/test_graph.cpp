@@ -297,3 +297,36 @@ TEST_F(Graph, ClearWhileARegionIsOpenKeepsItValid) {
     EXPECT_EQ(graph.nodes().size(), 1u);
     EXPECT_TRUE(view().empty());
 }
+
+TEST(GraphClear, ClearingOneComponentKeepsTheOthers) {
+    tim::clear_results();
+    auto& g = tim::this_thread_graph();
+    static const auto first = tim::registry::add([] {
+        tim::component_info info;
+        info.index = tim::registry::dynamic_index;
+        info.id = "test_clear_first";
+        info.label = "test_clear_first";
+        info.sample = [](double* raw) noexcept { raw[0] = 0; };
+        return info;
+    }());
+    static const auto second = tim::registry::add([] {
+        tim::component_info info;
+        info.index = tim::registry::dynamic_index;
+        info.id = "test_clear_second";
+        info.label = "test_clear_second";
+        info.sample = [](double* raw) noexcept { raw[0] = 0; };
+        return info;
+    }());
+    const auto node = g.push(tim::add_label("clear-one"));
+    const double one = 1.0, two = 2.0;
+    g.record(node, first, &one, 1);
+    g.record(node, second, &two, 1);
+    g.pop(node);
+    tim::clear_results(*tim::registry::at(first));
+    const auto tree = tim::collect_results(true);
+    EXPECT_TRUE(tim::component_view(tree, *tim::registry::at(first)).empty());
+    const auto rows = tim::component_view(tree, *tim::registry::at(second));
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].inclusive[0].sum, 2.0);
+    tim::clear_results();
+}

@@ -4,6 +4,7 @@
 
 #include "timemory/core/graph_registry.hpp"
 #include "timemory/core/log.hpp"
+#include "timemory/core/registry.hpp"
 #include "timemory/core/settings.hpp"
 
 #include <chrono>
@@ -72,6 +73,12 @@ std::vector<external_record> external_records() {
     return l.external;
 }
 
+void remove_external_records(std::uint16_t component) {
+    auto& l = list();
+    std::lock_guard<std::mutex> lock{l.mutex};
+    std::erase_if(l.external, [component](const external_record& r) { return r.component == component; });
+}
+
 void clear_external_records() {
     auto& l = list();
     std::lock_guard<std::mutex> lock{l.mutex};
@@ -107,6 +114,16 @@ void thread_graph::reset() {
     m_column.fill(-1);
     m_columns = 0;
     m_skipped = 0;
+}
+
+void thread_graph::clear_component(std::uint16_t index) {
+    const int col = m_column[index];
+    if (col < 0) return;
+    const auto* info = registry::at(index);
+    const unsigned count = info ? info->value_count : 1;
+    for (auto& node : m_nodes) {
+        for (unsigned v = 0; v < count && col + v < node.data.size(); ++v) node.data[col + v] = {};
+    }
 }
 
 void thread_graph::refresh_settings() {

@@ -259,3 +259,15 @@ void clear_results() {
 }
 
 }  // namespace tim
+
+namespace tim {
+
+void clear_results(const component_info& info) {
+    for (auto* g : detail::all_graphs()) {
+        // Same rule as clear_results(): only retired graphs and the caller's own are safe.
+        if (g->retired() || g == detail::this_thread_graph_ptr) g->clear_component(info.index);
+    }
+    detail::remove_external_records(info.index);
+}
+
+}  // namespace tim

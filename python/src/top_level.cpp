@@ -100,13 +100,10 @@ std::map<int, std::size_t> size(const py::object& components) {
 }
 
 void clear(const py::object& components) {
-    if (!resolve_components(components).empty()) {
-        throw py::value_error(
-            "timemory.clear(components): clearing single components is not supported (regions "
-            "store all their components together); call clear() to forget every measurement");
-    }
+    const auto selected = resolve_components(components);  // ValueError for unknown names
     py::gil_scoped_release release;
-    clear_results();
+    if (selected.empty()) return clear_results();
+    for (const auto* info : selected) clear_results(*info);
 }
 
 void set_enabled(bool on) {
@@ -178,7 +175,8 @@ void init_top_level(py::module_& m) {
           "ValueError listing the valid ones");
     m.def("get_text", &get_text, py::arg("components") = py::list(),
           "The text tables (the content of the <label>.txt files), concatenated");
-    m.def("clear", &clear, py::arg("components") = py::list(), "Forget every measurement");
+    m.def("clear", &clear, py::arg("components") = py::list(),
+          "Forget the measurements of the given components (default: every measurement)");
     m.def("size", &size, py::arg("components") = py::list(),
           "{component index: number of call-graph entries} for the given (default: every) component");
 

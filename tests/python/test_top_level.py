@@ -11,7 +11,7 @@ import sys
 import pytest
 
 import timemory
-from timemory.component import WallClock
+from timemory.component import PeakRss, WallClock
 from conftest import run_python
 
 MEASURE = ("import time, timemory\n"
@@ -77,8 +77,18 @@ def test_size_and_clear():
     assert timemory.size([WallClock])[int(WallClock.index())] == sizes[WallClock.index()]
     timemory.clear()
     assert timemory.size()[WallClock.index()] == 0
-    with pytest.raises(ValueError, match="not supported"):
-        timemory.clear(["wall_clock"])
+    # one component only: the other keeps its values
+    w = WallClock("tl-size-2").push().start()
+    p = PeakRss("tl-size-2").push().start()
+    w.stop().pop()
+    p.stop().pop()
+    timemory.clear(["wall_clock"])
+    sizes = timemory.size()
+    assert sizes[WallClock.index()] == 0
+    assert sizes[PeakRss.index()] >= 1
+    with pytest.raises(ValueError):
+        timemory.clear(["no_such_component"])
+    timemory.clear()
 
 
 def test_finalize_twice_is_harmless(output_dir):

@@ -94,6 +94,8 @@ public:
 
     /// Drop every node and value (keeps the root); used by clear() and tests.
     void reset();
+    /// Forget the values of one component on every node (nodes and other components stay).
+    void clear_component(std::uint16_t index);
 
 private:
     friend struct graph_access;

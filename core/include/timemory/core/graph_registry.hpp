@@ -25,6 +25,8 @@ struct external_record {
 std::vector<thread_graph*> all_graphs();
 std::vector<external_record> external_records();
 void clear_external_records();
+/// Drop the attached records of one component.
+void remove_external_records(std::uint16_t component);
 
 }  // namespace detail
 }  // namespace tim

@@ -68,5 +68,7 @@ std::vector<const component_info*> recorded_components(const result_tree& tree);
 
 /// Forget every measurement on every thread (the graphs stay registered).
 void clear_results();
+/// Forget the measurements of one component (other components' values stay).
+void clear_results(const component_info& info);
 
 }  // namespace tim
