@@ -148,7 +148,8 @@ node_id current_node_id();
 /// Attach a measurement made elsewhere to a node: adds `values` of `component` to the node
 /// itself, or when `child_label` is non-empty to its child of that name (created as needed, e.g.
 /// a kernel launched inside the region). Safe from any thread; the record joins the graph when
-/// results are built. Never touches the owning thread's hot path.
+/// results are built. Never touches the owning thread's hot path. With count == 0 the call only
+/// declares the (child) row: it is listed with empty cells (the tracer's lines that never ran).
 void attach_record(node_id node, std::uint16_t component, const double* values, unsigned count,
                    std::string_view child_label = {});
 
