@@ -301,22 +301,16 @@ TEST_F(Graph, ClearWhileARegionIsOpenKeepsItValid) {
 TEST(GraphClear, ClearingOneComponentKeepsTheOthers) {
     tim::clear_results();
     auto& g = tim::this_thread_graph();
-    static const auto first = tim::registry::add([] {
+    const auto make = [](std::string_view id) {
         tim::component_info info;
         info.index = tim::registry::dynamic_index;
-        info.id = "test_clear_first";
-        info.label = "test_clear_first";
+        info.id = id;
+        info.label = id;
         info.sample = [](double* raw) noexcept { raw[0] = 0; };
-        return info;
-    }());
-    static const auto second = tim::registry::add([] {
-        tim::component_info info;
-        info.index = tim::registry::dynamic_index;
-        info.id = "test_clear_second";
-        info.label = "test_clear_second";
-        info.sample = [](double* raw) noexcept { raw[0] = 0; };
-        return info;
-    }());
+        return tim::registry::add(std::move(info));
+    };
+    static const auto first = make("test_clear_first");
+    static const auto second = make("test_clear_second");
     const auto node = g.push(tim::add_label("clear-one"));
     const double one = 1.0, two = 2.0;
     g.record(node, first, &one, 1);

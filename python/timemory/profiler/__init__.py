@@ -8,26 +8,7 @@
 Command line: ``python -m timemory.profiler [-c COMPONENTS...] [-d OUTDIR] script.py args...``
 """
 
-from .profiler import (  # noqa: F401
-    Config,
-    FakeProfiler,
-    Profiler,
-    config,
-    noprofile,
-    profile,
-    profiler_finalize,
-    profiler_function,
-    profiler_init,
-)
+from . import profiler as _impl
+from .profiler import *  # noqa: F401,F403  (its __all__ is the public API)
 
-__all__ = [
-    "Profiler",
-    "Config",
-    "config",
-    "FakeProfiler",
-    "profile",
-    "noprofile",
-    "profiler_function",
-    "profiler_init",
-    "profiler_finalize",
-]
+__all__ = list(_impl.__all__)

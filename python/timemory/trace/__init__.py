@@ -15,17 +15,8 @@ Command line: ``python -m timemory.trace [-c COMPONENTS...] [-d OUTDIR] script.p
 """
 
 from ..libs.libpytimemory import trace as _ctrace
-from .tracer import (  # noqa: F401
-    Config,
-    FakeTracer,
-    Tracer,
-    config,
-    notrace,
-    trace,
-    tracer_finalize,
-    tracer_function,
-    tracer_init,
-)
+from . import tracer as _impl
+from .tracer import *  # noqa: F401,F403  (its __all__ is the line tracer's public API)
 
 #: init(args="wall_clock", read_command_line=False, cmd=""): choose the trace components.
 init = _ctrace.init
@@ -38,19 +29,4 @@ pop = _ctrace.pop
 #: is_throttled(key): whether this thread stopped measuring the trace.
 is_throttled = _ctrace.is_throttled
 
-__all__ = [
-    "Tracer",
-    "Config",
-    "config",
-    "FakeTracer",
-    "trace",
-    "notrace",
-    "tracer_function",
-    "tracer_init",
-    "tracer_finalize",
-    "init",
-    "finalize",
-    "push",
-    "pop",
-    "is_throttled",
-]
+__all__ = list(_impl.__all__) + ["init", "finalize", "push", "pop", "is_throttled"]
