@@ -3,6 +3,8 @@
 // ratio to that baseline after the normal Google Benchmark table.
 //
 //   build/bench/timemory-bm-overhead --benchmark_repetitions=5 --benchmark_min_time=0.2
+#include "ratio_reporter.hpp"
+
 #include <benchmark/benchmark.h>
 #include <timemory/library.h>
 #include <timemory/timemory.hpp>
@@ -91,32 +93,6 @@ void BM_PushPop_CApiDisabled(benchmark::State& state) {
 }
 BENCHMARK(BM_PushPop_CApiDisabled);
 
-// Collects the mean CPU time per iteration of every benchmark to print ratios at the end.
-class ratio_reporter : public benchmark::ConsoleReporter {
-public:
-    void ReportRuns(const std::vector<Run>& runs) override {
-        ConsoleReporter::ReportRuns(runs);
-        for (const auto& run : runs) {
-            if (run.run_type == Run::RT_Aggregate && run.aggregate_name != "median") continue;
-            const std::string name = run.run_name.function_name;
-            const double ns = run.GetAdjustedCPUTime();
-            auto& entry = m_times[name];
-            if (run.run_type == Run::RT_Aggregate || entry == 0.0 || ns < entry) entry = ns;
-        }
-    }
-    void print_ratios() const {
-        auto base = m_times.find("BM_Baseline_TwoClockGettime");
-        if (base == m_times.end() || base->second <= 0.0) return;
-        std::printf("\n%-34s %12s %10s\n", "benchmark", "ns/iter", "x baseline");
-        for (const auto& [name, ns] : m_times) {
-            std::printf("%-34s %12.2f %10.2f\n", name.c_str(), ns, ns / base->second);
-        }
-    }
-
-private:
-    std::map<std::string, double> m_times;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -126,7 +102,8 @@ int main(int argc, char** argv) {
     s.changed();
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    ratio_reporter reporter;
+    using tim::bench::ratio_reporter;
+    ratio_reporter reporter{"BM_Baseline_TwoClockGettime", ratio_reporter::statistic::median};
     benchmark::RunSpecifiedBenchmarks(&reporter);
     reporter.print_ratios();
     benchmark::Shutdown();

@@ -46,6 +46,29 @@ if(NOT TIMEMORY_USE_CUDA STREQUAL "OFF")
 endif()
 timemory_resolve_option(CUDA CUDAToolkit_FOUND)
 
+# nvcc builds the CUDA tests and examples (the gpu/ library itself is plain C++). Device code for
+# A100 (sm_80) and H100/H200 (sm_90), each with PTX so newer GPUs can JIT it. "native" is not the
+# default: it fails to configure on a machine without a GPU.
+option(TIMEMORY_USE_NVCC "Build the nvcc-compiled CUDA tests and examples when nvcc is found" ON)
+set(TIMEMORY_HAS_NVCC OFF)
+if(TIMEMORY_HAS_CUDA AND TIMEMORY_USE_NVCC)
+    include(CheckLanguage)
+    check_language(CUDA)
+    if(CMAKE_CUDA_COMPILER)
+        if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+            set(CMAKE_CUDA_ARCHITECTURES 80 90)
+        endif()
+        enable_language(CUDA)
+        set(TIMEMORY_HAS_NVCC ON)
+        # .cu files include the same C++20 headers (timemory::timemory requires cxx_std_20).
+        # CMake 3.25 does not know that nvcc 13 takes C++20, so it is told the flag.
+        if(NOT DEFINED CMAKE_CUDA20_STANDARD_COMPILE_OPTION)
+            set(CMAKE_CUDA20_STANDARD_COMPILE_OPTION "-std=c++20")
+            set(CMAKE_CUDA20_EXTENSION_COMPILE_OPTION "-std=c++20")
+        endif()
+    endif()
+endif()
+
 if(NOT TIMEMORY_USE_PAPI STREQUAL "OFF")
     find_path(PAPI_INCLUDE_DIR papi.h)
     find_library(PAPI_LIBRARY papi)
@@ -86,6 +109,7 @@ function(timemory_print_summary)
         string(SUBSTRING "${_lower}                " 0 14 _padded)
         message(STATUS "  ${_padded}    : ${TIMEMORY_HAS_${_opt}} (requested ${TIMEMORY_USE_${_opt}})")
     endforeach()
+    message(STATUS "  nvcc              : ${TIMEMORY_HAS_NVCC} (architectures ${CMAKE_CUDA_ARCHITECTURES})")
     message(STATUS "  nlohmann_json     : ${nlohmann_json_VERSION}")
     message(STATUS "  tests/bench/examples : ${TIMEMORY_BUILD_TESTING}/${TIMEMORY_BUILD_BENCHMARKS}/${TIMEMORY_BUILD_EXAMPLES}")
     message(STATUS "")

@@ -31,16 +31,16 @@ install(EXPORT timemory-targets
         FILE timemory-targets.cmake
         DESTINATION ${TIMEMORY_INSTALL_CMAKEDIR})
 
-# Slot for timemory::gpu (GPU issue): build the GPU library as target `timemory-gpu` with
-# EXPORT_NAME gpu and export it into its own file, so a CUDA-less build installs no GPU file:
-#
-#   install(TARGETS timemory-gpu EXPORT timemory-gpu-targets
-#           LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
-#   install(EXPORT timemory-gpu-targets NAMESPACE timemory:: FILE timemory-gpu-targets.cmake
-#           DESTINATION ${TIMEMORY_INSTALL_CMAKEDIR})
-#
-# timemoryConfig.cmake already includes timemory-gpu-targets.cmake when it exists (after
-# find_dependency(CUDAToolkit)) and reports the component "gpu" as found.
+# timemory::gpu lives in its own export file, so a CUDA-less build installs no GPU file;
+# timemoryConfig.cmake includes it when present (after find_dependency(CUDAToolkit)).
+if(TARGET timemory-gpu)
+    install(TARGETS timemory-gpu EXPORT timemory-gpu-targets
+            LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+    install(EXPORT timemory-gpu-targets
+            NAMESPACE timemory::
+            FILE timemory-gpu-targets.cmake
+            DESTINATION ${TIMEMORY_INSTALL_CMAKEDIR})
+endif()
 
 # Build-time facts the config file reports to consumers (timemory_HAS_CUDA, ...).
 foreach(_opt CUDA PAPI MPI PYTHON)

@@ -87,6 +87,9 @@ san_common+=" -DTIMEMORY_BUILD_BENCHMARKS=OFF -DTIMEMORY_BUILD_EXAMPLES=OFF"
 # An uninstrumented python3 cannot load a sanitized extension module (the sanitizer runtime must
 # come first); the Python suite runs in the release stage.
 san_common+=" -DTIMEMORY_USE_PYTHON=OFF"
+# The GPU plugin and its CPU tests are built with the sanitizers; the nvcc-built kernel tests
+# only skip without a GPU, and nvcc compiles slowly, so they are left to the release stage.
+san_common+=" -DTIMEMORY_USE_NVCC=OFF"
 
 for stage in $stages; do
     case $stage in

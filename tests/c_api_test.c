@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, setenv */
-/* The C API compiled as C99: regions, default components, bad input, finalize twice.
+/* The C API compiled as C99: regions, default components (regions' and traces' apart), bad
+ * input, finalize twice.
  * argv[1] is the output directory; the program checks the files it wrote. */
 #include <timemory/library.h>
 
@@ -34,6 +35,17 @@ static long file_size(const char* path) {
     return n;
 }
 
+/* 1 if a line of the file contains text. */
+static int file_contains(const char* path, const char* text) {
+    FILE* f = fopen(path, "r");
+    if (!f) return 0;
+    char line[1024];
+    int found = 0;
+    while (!found && fgets(line, sizeof(line), f)) found = strstr(line, text) != NULL;
+    fclose(f);
+    return found;
+}
+
 int main(int argc, char** argv) {
     const char* dir = argc > 1 ? argv[1] : "c-api-output";
     setenv("TIMEMORY_OUTPUT_PATH", dir, 1);
@@ -42,6 +54,8 @@ int main(int argc, char** argv) {
 
     CHECK(timemory_set_default("wall_clock,cpu_clock") == 0);
     CHECK(timemory_set_default("wall_clock,no_such_component") == -1); /* previous choice kept */
+    CHECK(timemory_set_trace_default("peak_rss") == 0);                /* traces only */
+    CHECK(timemory_set_trace_default("no_such_component") == -1);
 
     for (int i = 0; i < 3; ++i) {
         timemory_push_region("outer");
@@ -63,6 +77,13 @@ int main(int argc, char** argv) {
     CHECK(file_size(path) > 0);
     snprintf(path, sizeof(path), "%s/cpu.txt", dir);
     CHECK(file_size(path) > 0);
+    /* traces measured peak_rss alone, regions wall_clock and cpu_clock */
+    snprintf(path, sizeof(path), "%s/peak_rss.txt", dir);
+    CHECK(file_contains(path, "traced"));
+    CHECK(!file_contains(path, "outer"));
+    snprintf(path, sizeof(path), "%s/cpu.txt", dir);
+    CHECK(file_contains(path, "outer"));
+    CHECK(!file_contains(path, "traced"));
     snprintf(path, sizeof(path), "%s/wall.txt", dir);
     FILE* f = fopen(path, "r");
     CHECK(f != NULL);

@@ -1,6 +1,6 @@
-// Regions by name (the C API's and Python's path): the default component set and its errors,
-// push/pop counts, bad pops, trace throttling, the run-time switch; and the manager's directory
-// naming and finalize.
+// Regions by name (the C API's and Python's path): the default component sets (regions' and
+// traces', independent) and their errors, push/pop counts, bad pops, trace throttling, the
+// run-time switch; and the manager's directory naming and finalize.
 #include "timemory/core/manager.hpp"
 #include "timemory/core/region.hpp"
 #include "timemory/core/registry.hpp"
@@ -9,9 +9,13 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
 #include <unistd.h>
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,6 +38,26 @@ const tim::component_info& counter_component() {
     return *tim::registry::at(index);
 }
 
+// Ten times the counter: tells which default set measured a row.
+const tim::component_info& scaled_component() {
+    static const auto index = [] {
+        tim::component_info info;
+        info.index = tim::registry::dynamic_index;
+        info.id = "test_region_scaled";
+        info.label = "test_region_scaled";
+        info.description = "ten times the deterministic counter of test_region.cpp";
+        info.sample = [](double* raw) noexcept { raw[0] = 10.0 * this_thread_counter; };
+        return tim::registry::add(std::move(info));
+    }();
+    return *tim::registry::at(index);
+}
+
+std::string join_ids(const std::vector<const tim::component_info*>& set) {
+    std::string out;
+    for (const auto* c : set) out += std::string{c->id} + ",";
+    return out;
+}
+
 std::size_t count_warnings(const std::string& text) {
     std::size_t n = 0;
     for (auto p = text.find("[timemory][warning]"); p != std::string::npos;
@@ -45,15 +69,17 @@ std::size_t count_warnings(const std::string& text) {
 class Region : public ::testing::Test {
   protected:
     void SetUp() override {
-        for (const auto* c : tim::region::default_components())
-            m_previous += std::string{c->id} + ",";
+        m_previous = join_ids(tim::region::default_components());
+        m_previous_trace = join_ids(tim::region::trace_default_components());
         tim::region::set_default(counter_component().id);
+        tim::region::set_trace_default(counter_component().id);
         tim::clear_results();
     }
     void TearDown() override {
         tim::settings::instance() = m_saved;
         tim::settings::instance().changed();
         if (!m_previous.empty()) tim::region::set_default(m_previous);
+        if (!m_previous_trace.empty()) tim::region::set_trace_default(m_previous_trace);
         tim::clear_results();
     }
     /// One region measuring exactly `value`.
@@ -62,11 +88,13 @@ class Region : public ::testing::Test {
         this_thread_counter += value;
         tim::region::pop(name);
     }
-    static std::vector<tim::component_record> rows() {
-        return tim::component_view(tim::collect_results(true), counter_component());
+    static std::vector<tim::component_record> rows(
+        const tim::component_info& component = counter_component()) {
+        return tim::component_view(tim::collect_results(true), component);
     }
     tim::settings m_saved = tim::settings::instance();
     std::string m_previous;
+    std::string m_previous_trace;
 };
 
 }  // namespace
@@ -100,6 +128,35 @@ TEST_F(Region, SetDefaultWithBadNameThrowsAndKeepsTheOldSet) {
     region("after-bad-default", 4);
     ASSERT_EQ(rows().size(), 1u);
     EXPECT_EQ(rows()[0].inclusive[0].sum, 4.0);
+}
+
+TEST_F(Region, TracesAndRegionsKeepTheirOwnDefaultComponents) {
+    using set = std::vector<const tim::component_info*>;
+    tim::region::set_trace_default(scaled_component().id);
+    EXPECT_EQ(tim::region::default_components(), set{&counter_component()});
+    EXPECT_EQ(tim::region::trace_default_components(), set{&scaled_component()});
+    EXPECT_THROW(tim::region::set_trace_default("test_region_scaledd"), tim::unknown_component);
+    EXPECT_EQ(tim::region::trace_default_components(), set{&scaled_component()});
+
+    region("region-row", 2);
+    tim::region::push_trace("trace-row");
+    this_thread_counter += 3;
+    EXPECT_TRUE(tim::region::pop_trace("trace-row"));
+
+    // Changing the regions' set leaves the traces' alone, and the reverse.
+    tim::region::set_default("test_region_scaled,test_region_counter");
+    EXPECT_EQ(tim::region::trace_default_components(), set{&scaled_component()});
+    tim::region::set_trace_default(counter_component().id);
+    EXPECT_EQ(tim::region::default_components(), (set{&scaled_component(), &counter_component()}));
+
+    const auto counted = rows();
+    ASSERT_EQ(counted.size(), 1u);
+    EXPECT_EQ(counted[0].label, "region-row");
+    EXPECT_EQ(counted[0].inclusive[0].sum, 2.0);
+    const auto scaled = rows(scaled_component());
+    ASSERT_EQ(scaled.size(), 1u);
+    EXPECT_EQ(scaled[0].label, "trace-row");
+    EXPECT_EQ(scaled[0].inclusive[0].sum, 30.0);
 }
 
 TEST_F(Region, PushAndPopByNameCountExactly) {
@@ -284,4 +341,36 @@ TEST(Manager, FinalizeTwiceIsHarmless) {
     std::filesystem::remove_all(dir);
     s = saved;
     s.changed();
+}
+
+// Returning from main (exit) inside a region: the thread's region stack is torn down before the
+// at-exit finalize, so the region must be closed then, not lost.
+TEST(Manager, RegionStillOpenWhenMainReturnsIsWritten) {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("timemory-open-at-exit-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        tim::init(std::vector<std::string>{"/x/open_at_exit"});
+        auto& s = tim::settings::instance();
+        s.output_path = dir.string();
+        s.auto_output = true;
+        s.file_output = true;
+        s.cout_output = false;
+        s.changed();
+        tim::clear_results();
+        tim::region::set_default("wall_clock");
+        tim::region::push("left-open-at-exit");
+        std::exit(0);  // what returning from main does
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+    std::ifstream in{dir / "wall.txt"};
+    ASSERT_TRUE(in.good()) << "no wall.txt in " << dir;
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_NE(text.str().find(">>> left-open-at-exit"), std::string::npos) << text.str();
+    std::filesystem::remove_all(dir);
 }

@@ -27,3 +27,22 @@ foreach(_case json text filter markdown bogus)
     set_tests_properties(Tools.avail.${_case} PROPERTIES ENVIRONMENT "${_tools_env}" TIMEOUT 60
                                                          LABELS tools)
 endforeach()
+
+# GPU components listed with the reason they cannot measure; no CUDA dependency in libtimemory.
+set(_gpu_lib_arg)
+if(TARGET timemory-gpu)
+    set(_gpu_lib_arg -DGPU_LIB=$<TARGET_FILE:timemory-gpu>)
+endif()
+add_test(NAME Tools.avail.gpu
+         COMMAND ${CMAKE_COMMAND} -DAVAIL=$<TARGET_FILE:timemory-avail> -DCASE=gpu
+                 -DHAS_CUDA=${TIMEMORY_HAS_CUDA} -DCORE_LIB=$<TARGET_FILE:timemory> ${_gpu_lib_arg}
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/tools/check_avail.cmake)
+set_tests_properties(Tools.avail.gpu PROPERTIES ENVIRONMENT "${_tools_env}" TIMEOUT 60 LABELS tools)
+
+# Hardware counters (-H): PAPI events with their availability, CUPTI metrics not yet; papi_array
+# from TIMEMORY_PAPI_EVENTS.
+add_test(NAME Tools.avail.hw
+         COMMAND ${CMAKE_COMMAND} -DAVAIL=$<TARGET_FILE:timemory-avail> -DCASE=hw
+                 -DHAS_PAPI=${TIMEMORY_HAS_PAPI} -P ${CMAKE_CURRENT_SOURCE_DIR}/tools/check_avail.cmake)
+set_tests_properties(Tools.avail.hw PROPERTIES ENVIRONMENT "${_tools_env};TIMEMORY_PAPI_EVENTS="
+                                                TIMEOUT 60 LABELS tools)

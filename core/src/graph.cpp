@@ -2,20 +2,23 @@
 // thread registration/retirement and records attached from other threads.
 #include "timemory/core/graph.hpp"
 
+#include "timemory/core/gpu_components.hpp"
 #include "timemory/core/graph_registry.hpp"
 #include "timemory/core/log.hpp"
 #include "timemory/core/registry.hpp"
 #include "timemory/core/settings.hpp"
 
 #include <chrono>
+#include <map>
 #include <mutex>
+#include <tuple>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 namespace tim {
 
 namespace detail {
-thread_local thread_graph* this_thread_graph_ptr __attribute__((tls_model("initial-exec"))) = nullptr;
+thread_local thread_graph* this_thread_graph_ptr TIMEMORY_INITIAL_EXEC = nullptr;
 
 namespace {
 // Marks the thread's graph retired when the thread exits; the graph itself stays in the list.
@@ -32,7 +35,10 @@ struct graph_list {
     std::mutex mutex;
     std::vector<thread_graph*> graphs;  // never freed: records may still point at them
     std::int64_t next_tid = 1;
+    // Aggregated attached records in first-attach order (the order child rows appear in), and
+    // where each (node, component, child) sits in it.
     std::vector<external_record> external;
+    std::map<std::tuple<node_id, std::uint16_t, hash_value>, std::size_t> external_index;
 };
 graph_list& list() {
     static auto* instance = new graph_list{};
@@ -41,6 +47,7 @@ graph_list& list() {
 }  // namespace
 
 thread_graph& create_this_thread_graph() {
+    load_plugins();  // region observers (NVTX mirroring) must be in place before the first push
     auto& l = list();
     const bool is_main = ::syscall(SYS_gettid) == ::getpid();
     thread_graph* graph = nullptr;
@@ -77,12 +84,18 @@ void remove_external_records(std::uint16_t component) {
     auto& l = list();
     std::lock_guard<std::mutex> lock{l.mutex};
     std::erase_if(l.external, [component](const external_record& r) { return r.component == component; });
+    l.external_index.clear();
+    for (std::size_t i = 0; i < l.external.size(); ++i) {
+        const auto& r = l.external[i];
+        l.external_index[{r.node, r.component, r.child}] = i;
+    }
 }
 
 void clear_external_records() {
     auto& l = list();
     std::lock_guard<std::mutex> lock{l.mutex};
     l.external.clear();
+    l.external_index.clear();
 }
 }  // namespace detail
 
@@ -163,7 +176,13 @@ std::uint32_t thread_graph::find_or_insert(std::uint32_t parent, hash_value hash
     return it->second;
 }
 
-void thread_graph::pop_mismatch(std::uint32_t node) {
+void thread_graph::notify_pop(std::uint32_t node) const noexcept {
+    if (const auto* observer = detail::region_observer_now()) {
+        observer->pop(m_nodes[node].hash, global_id(node));
+    }
+}
+
+void thread_graph::pop_mismatch(std::uint32_t node, bool observed) {
     if (m_stack.size() <= 1) {
         log::warning("pop of '", label_text(node < m_nodes.size() ? m_nodes[node].hash : 0),
                      "' without a matching push; ignored");
@@ -174,6 +193,7 @@ void thread_graph::pop_mismatch(std::uint32_t node) {
         if (m_stack[i] == node) {
             log::warning("region '", label_text(m_nodes[node].hash), "' closed while '",
                          label_text(m_nodes[m_stack.back()].hash), "' is still open");
+            if (observed) notify_pop(node);
             m_stack.erase(m_stack.begin() + static_cast<std::ptrdiff_t>(i));
             return;
         }
@@ -189,6 +209,7 @@ bool thread_graph::pop_label(hash_value hash) {
                 log::warning("region '", label_text(hash), "' closed while '",
                              label_text(m_nodes[m_stack.back()].hash), "' is still open");
             }
+            notify_pop(m_stack[i]);
             m_stack.erase(m_stack.begin() + static_cast<std::ptrdiff_t>(i));
             return true;
         }
@@ -206,6 +227,17 @@ int thread_graph::add_column(std::uint16_t component, unsigned count) {
 
 void thread_graph::grow_node(graph_node& node) { node.data.resize(m_columns); }
 
+std::atomic<const region_observer*> detail::active_region_observer{nullptr};
+
+const region_observer* set_region_observer(const region_observer* observer) noexcept {
+    return detail::active_region_observer.exchange(observer, std::memory_order_acq_rel);
+}
+
+bool remove_region_observer(const region_observer* observer) noexcept {
+    return detail::active_region_observer.compare_exchange_strong(observer, nullptr,
+                                                                  std::memory_order_acq_rel);
+}
+
 node_id current_node_id() {
     auto& g = this_thread_graph();
     return g.global_id(g.current());
@@ -213,14 +245,20 @@ node_id current_node_id() {
 
 void attach_record(node_id node, std::uint16_t component, const double* values, unsigned count,
                    std::string_view child_label) {
-    detail::external_record rec;
-    rec.node = node;
-    rec.component = component;
-    rec.values.assign(values, values + count);
-    rec.child = child_label.empty() ? 0 : add_label(child_label);
+    const hash_value child = child_label.empty() ? 0 : add_label(child_label);
     auto& l = detail::list();
     std::lock_guard<std::mutex> lock{l.mutex};
-    l.external.push_back(std::move(rec));
+    auto [it, inserted] = l.external_index.try_emplace({node, component, child}, l.external.size());
+    if (inserted) {
+        detail::external_record rec;
+        rec.node = node;
+        rec.component = component;
+        rec.child = child;
+        l.external.push_back(std::move(rec));
+    }
+    auto& acc = l.external[it->second].values;
+    if (acc.size() < count) acc.resize(count);
+    for (unsigned v = 0; v < count; ++v) acc[v].add(values[v]);
 }
 
 }  // namespace tim

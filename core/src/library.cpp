@@ -45,6 +45,16 @@ int timemory_set_default(const char* components) {
     }
 }
 
+int timemory_set_trace_default(const char* components) {
+    try {
+        tim::region::set_trace_default(safe(components));
+        return 0;
+    } catch (const std::exception& e) {
+        tim::log::warning("timemory_set_trace_default(\"", safe(components), "\"): ", e.what());
+        return -1;
+    }
+}
+
 void timemory_push_region(const char* name) {
     if (!tim::is_enabled()) return;  // runtime off costs a branch
     guarded("timemory_push_region", [&] { tim::region::push(safe(name)); });

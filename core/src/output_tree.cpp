@@ -1,9 +1,13 @@
 // Hierarchical JSON layout (<label>.tree.json), the file hatchet's GraphFrame.from_timemory reads.
 //
 // Conventions (see docs/output-formats.md):
-//  - graph = [[root]]: one rank, one root tree. The root is the hidden root of the call graph:
-//    hash 0, prefix "unknown-hash=0", depth 0, is_dummy true. hatchet skips hash-0 nodes and
-//    walks their children, so real regions become hatchet's roots.
+//  - mpi = [[root]]: one rank, one root tree, always under the key of timemory's MPI layout.
+//    timemory's non-MPI key was "graph", but hatchet's reader fails on "graph" data from more
+//    than one thread (it drops a "rank" column it never made), and a folder mixing both keys
+//    loads with half its rows under rank NaN; "mpi" in every file avoids both.
+//  - The root is the hidden root of the call graph: hash 0, prefix "unknown-hash=0", depth 0,
+//    is_dummy true. hatchet skips hash-0 nodes and walks their children, so real regions become
+//    hatchet's roots.
 //  - The root's inclusive value is the merge of the top-level regions; its exclusive value is
 //    zero (timemory wrote a negative exclusive there, which confused readers summing columns).
 //  - Exclusive = inclusive - direct children's inclusive, clamped at zero; exclusive stats carry
@@ -101,8 +105,8 @@ std::string format_tree_json(const result_tree& tree,
         if (rows.empty()) continue;
         const auto units = output_detail::value_units(*info);
         ojson component = output_detail::component_header(*info, rows);
-        // graph[rank][root tree]
-        component["graph"] = ojson::array({ojson::array({root_node(*info, units, rows)})});
+        // mpi[rank][root tree]
+        component["mpi"] = ojson::array({ojson::array({root_node(*info, units, rows)})});
         body[std::string{info->id}] = std::move(component);
     }
     ojson root;

@@ -26,6 +26,10 @@ std::shared_ptr<const component_set> make_set(std::vector<const component_info*>
     return set;
 }
 
+// Regions and traces choose their components independently, as in timemory (COMPONENTS for
+// regions, TRACE_COMPONENTS for traces): trace.init() must not change what regions measure.
+enum set_kind : std::size_t { region_set = 0, trace_set = 1, set_kinds = 2 };
+
 struct default_set_holder {
     std::mutex mutex;
     std::shared_ptr<const component_set> set;  // null until first use or set_default
@@ -34,20 +38,30 @@ struct default_set_holder {
     std::vector<std::shared_ptr<const component_set>> history;
     std::atomic<std::uint32_t> generation{1};
 };
-default_set_holder& holder() {
-    static auto* instance = new default_set_holder{};
-    return *instance;
+default_set_holder& holder(set_kind kind) {
+    static auto* instances = new default_set_holder[set_kinds]{};
+    return instances[kind];
 }
 
-// settings.components, falling back to global_components, then wall_clock.
-std::shared_ptr<const component_set> set_from_settings() {
+// Regions: settings.components, falling back to global_components, then wall_clock. Traces:
+// settings.trace_components first, then the same chain (timemory's priority for
+// TRACE_COMPONENTS), but never region::set_default's choice.
+std::shared_ptr<const component_set> set_from_settings(set_kind kind) {
     const auto& s = settings::instance();
-    const std::string& spec = !s.components.empty() ? s.components : s.global_components;
-    if (!spec.empty()) {
+    const char* name = "TIMEMORY_GLOBAL_COMPONENTS";
+    const std::string* spec = &s.global_components;
+    if (kind == trace_set && !s.trace_components.empty()) {
+        name = "TIMEMORY_TRACE_COMPONENTS";
+        spec = &s.trace_components;
+    } else if (!s.components.empty()) {
+        name = "TIMEMORY_COMPONENTS";
+        spec = &s.components;
+    }
+    if (!spec->empty()) {
         try {
-            return make_set(registry::parse_list(spec));
+            return make_set(registry::parse_list(*spec));
         } catch (const unknown_component& e) {
-            log::warning("TIMEMORY_COMPONENTS: ", e.what(), "; using wall_clock");
+            log::warning(name, ": ", e.what(), "; using wall_clock");
         }
     }
     std::vector<const component_info*> fallback;
@@ -69,12 +83,17 @@ struct throttle_state {
     bool throttled = false;
 };
 
-struct thread_state {
-    std::vector<frame> frames;
-    std::vector<double> raw;
+// This thread's copy of one default set, refreshed when set_default or the settings change.
+struct cached_set {
     std::shared_ptr<const component_set> set;
     std::uint32_t set_generation = 0;
     std::uint32_t settings_gen = ~0u;
+};
+
+struct thread_state {
+    std::vector<frame> frames;
+    std::vector<double> raw;
+    cached_set sets[set_kinds];
     std::unordered_map<hash_value, throttle_state> throttles;
     std::uint32_t suppressed = 0;  // open throttled traces (pushed but not measured)
     thread_state() {
@@ -84,9 +103,17 @@ struct thread_state {
 };
 
 // initial-exec: one TLS load instead of a __tls_get_addr call on every region push/pop.
-thread_local thread_state* this_state_ptr __attribute__((tls_model("initial-exec"))) = nullptr;
+thread_local thread_state* this_state_ptr TIMEMORY_INITIAL_EXEC = nullptr;
 struct state_owner {
     ~state_owner() {
+        // A thread, or the program returning from main, ending inside regions: close them now,
+        // while the thread's graph still exists (it was created before this owner, so it is
+        // destroyed after it), so that their time is kept for the outputs written at exit.
+        if (this_state_ptr != nullptr && !this_state_ptr->frames.empty()) {
+            const auto closed = ::tim::region::close_all();
+            log::warning(closed, " region(s) still open when their thread ended were closed so ",
+                         "their time is kept");
+        }
         delete this_state_ptr;
         this_state_ptr = nullptr;
     }
@@ -95,27 +122,30 @@ thread_local state_owner this_state_owner;
 
 thread_state& state() {
     if (TIMEMORY_UNLIKELY(this_state_ptr == nullptr)) {
-        (void)&this_state_owner;  // make sure the owner is constructed on this thread
+        (void)this_thread_graph();  // constructed first, so destroyed after the owner
+        (void)&this_state_owner;    // make sure the owner is constructed on this thread
         this_state_ptr = new thread_state{};
     }
     return *this_state_ptr;
 }
 
-const component_set& current_set(thread_state& st) {
-    auto& h = holder();
+const component_set& current_set(thread_state& st, set_kind kind) {
+    auto& h = holder(kind);
+    auto& cached = st.sets[kind];
     const auto gen = h.generation.load(std::memory_order_acquire);
     const auto sgen = settings_generation().load(std::memory_order_relaxed);
-    if (TIMEMORY_UNLIKELY(!st.set || st.set_generation != gen || st.settings_gen != sgen)) {
+    if (TIMEMORY_UNLIKELY(!cached.set || cached.set_generation != gen ||
+                          cached.settings_gen != sgen)) {
         std::lock_guard<std::mutex> lock{h.mutex};
-        if (!h.explicit_choice && (!h.set || st.settings_gen != sgen)) {
-            h.set = set_from_settings();
+        if (!h.explicit_choice && (!h.set || cached.settings_gen != sgen)) {
+            h.set = set_from_settings(kind);
             h.history.push_back(h.set);
         }
-        st.set = h.set;
-        st.set_generation = gen;
-        st.settings_gen = sgen;
+        cached.set = h.set;
+        cached.set_generation = gen;
+        cached.settings_gen = sgen;
     }
-    return *st.set;
+    return *cached.set;
 }
 
 std::int64_t now_ns() noexcept {
@@ -135,8 +165,11 @@ void open(std::string_view name, bool trace) {
             return;
         }
     }
-    const auto& set = current_set(st);
+    const auto& set = current_set(st, trace ? trace_set : region_set);
     auto& graph = this_thread_graph();
+    // The text is registered once per new node; an observer (NVTX) names the range at the push
+    // itself, so with one installed it is registered first.
+    if (TIMEMORY_UNLIKELY(detail::region_observer_now() != nullptr)) add_label(name);
     const auto before = graph.nodes().size();
     const std::uint32_t node = graph.push(hash);
     if (graph.nodes().size() != before) add_label(name);  // a new node: remember its text
@@ -175,8 +208,13 @@ void close_frame(thread_state& st, std::size_t i) {
     const double* start = st.raw.data() + f.raw_offset;
     for (const auto* c : f.set->items) {
         c->sample(stop);
-        c->compute(start, stop, values);
-        graph.record(f.node, *c, values);
+        if (c->finish != nullptr) {
+            // Value known later (GPU timers): the component attaches it to the node itself.
+            c->finish(start, stop, f.node != no_node ? graph.global_id(f.node) : no_node_id);
+        } else {
+            c->compute(start, stop, values);
+            graph.record(f.node, *c, values);
+        }
         start += c->raw_count;
     }
     graph.pop(f.node);
@@ -207,11 +245,9 @@ bool close(std::string_view name) {
     return false;
 }
 
-}  // namespace
-
-void set_default(std::string_view components) {
+void replace_default(set_kind kind, std::string_view components) {
     auto set = make_set(registry::parse_list(components));  // throws before changing anything
-    auto& h = holder();
+    auto& h = holder(kind);
     std::lock_guard<std::mutex> lock{h.mutex};
     h.set = std::move(set);
     h.history.push_back(h.set);
@@ -219,8 +255,18 @@ void set_default(std::string_view components) {
     h.generation.fetch_add(1, std::memory_order_release);
 }
 
+}  // namespace
+
+void set_default(std::string_view components) { replace_default(region_set, components); }
+
 std::vector<const component_info*> default_components() {
-    return current_set(state()).items;
+    return current_set(state(), region_set).items;
+}
+
+void set_trace_default(std::string_view components) { replace_default(trace_set, components); }
+
+std::vector<const component_info*> trace_default_components() {
+    return current_set(state(), trace_set).items;
 }
 
 void push(std::string_view name) { open(name, false); }

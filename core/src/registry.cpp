@@ -1,6 +1,8 @@
 #include "timemory/core/registry.hpp"
 
 #include "timemory/core/close_matches.hpp"
+#include "timemory/core/gpu_components.hpp"
+#include "timemory/core/log.hpp"
 
 #include <algorithm>
 #include <array>
@@ -105,6 +107,7 @@ const component_info* at(std::uint16_t index) noexcept {
 }
 
 std::vector<const component_info*> all() {
+    detail::load_plugins();
     auto& d = data();
     std::lock_guard<std::mutex> lock{d.mutex};
     std::vector<const component_info*> out;
@@ -148,7 +151,24 @@ std::vector<const component_info*> parse_list(std::string_view spec) {
         if (end == std::string_view::npos) break;
         pos = end + 1;
     }
-    return out;
+    return usable(std::move(out));
+}
+
+std::vector<const component_info*> usable(std::vector<const component_info*> components) {
+    static std::mutex mutex;
+    static std::array<bool, max_components> reported{};
+    std::erase_if(components, [](const component_info* info) {
+        const std::string reason = unavailable_reason(*info);
+        if (reason.empty()) return false;
+        std::lock_guard<std::mutex> lock{mutex};
+        if (!reported[info->index]) {
+            reported[info->index] = true;
+            log::warning("component '", info->id, "' is not available here (", reason,
+                         "); measuring the others without it");
+        }
+        return true;
+    });
+    return components;
 }
 
 }  // namespace registry

@@ -1,11 +1,13 @@
 #include "timemory/core/results.hpp"
 
 #include "timemory/core/graph_registry.hpp"
+#include "timemory/core/pending.hpp"
 #include "timemory/core/registry.hpp"
 #include "timemory/core/settings.hpp"
 
 #include <algorithm>
 #include <functional>
+#include <mutex>
 #include <utility>
 #include <unistd.h>
 
@@ -101,7 +103,7 @@ public:
         auto& node = m_tree.nodes[target];
         auto& acc = node.data[rec.component];
         acc.resize(std::max(acc.size(), rec.values.size()));
-        for (std::size_t v = 0; v < rec.values.size(); ++v) acc[v].add(rec.values[v]);
+        for (std::size_t v = 0; v < rec.values.size(); ++v) acc[v].merge(rec.values[v]);
         if (known) {
             // The work belongs to the thread that owns the node (it launched the kernel).
             node.tids.insert(it->second.second);
@@ -117,6 +119,29 @@ private:
     /// graph id -> (graph node index -> tree node index, the graph's tid)
     std::map<std::uint32_t, std::pair<std::vector<std::size_t>, std::int64_t>> m_maps;
 };
+
+// Components whose values sit on child rows (kernels under the region that launched them) give
+// every ancestor the total of its subtree. Children always follow their parent in `nodes`, so one
+// backward pass adds each finished subtree to its parent.
+void add_subtree_totals(result_tree& tree) {
+    std::vector<std::uint16_t> rolled;
+    for (const auto* info : registry::all()) {
+        if (info->subtree_totals) rolled.push_back(info->index);
+    }
+    if (rolled.empty()) return;
+    for (std::size_t i = tree.nodes.size(); i-- > 1;) {
+        const auto parent = tree.nodes[i].parent;
+        if (parent <= 0) continue;
+        auto& up = tree.nodes[static_cast<std::size_t>(parent)].data;
+        for (auto index : rolled) {
+            auto it = tree.nodes[i].data.find(index);
+            if (it == tree.nodes[i].data.end()) continue;
+            auto& total = up[index];
+            total.resize(std::max(total.size(), it->second.size()));
+            for (std::size_t v = 0; v < it->second.size(); ++v) total[v].merge(it->second[v]);
+        }
+    }
+}
 
 std::string decorate(const component_record& row, bool collapsed, std::int64_t tid, int tid_width) {
     std::string prefix;
@@ -137,6 +162,7 @@ std::string decorate(const component_record& row, bool collapsed, std::int64_t t
 }  // namespace
 
 result_tree collect_results(bool collapse_threads) {
+    flush_pending();  // device records still in CUPTI's buffers belong in this result
     tree_builder builder{collapse_threads};
     auto graphs = detail::all_graphs();
     std::size_t threads = 0;
@@ -146,6 +172,7 @@ result_tree collect_results(bool collapse_threads) {
     }
     for (const auto& rec : detail::external_records()) builder.add_external(rec);
     auto tree = builder.take();
+    add_subtree_totals(tree);
     tree.thread_count = std::max<std::size_t>(threads, 1);
     return tree;
 }
@@ -261,6 +288,35 @@ void clear_results() {
 }  // namespace tim
 
 namespace tim {
+
+namespace {
+struct pending_sources {
+    std::mutex mutex;
+    std::vector<pending_flush_fn> flushes;
+};
+pending_sources& pending() {
+    static auto* instance = new pending_sources{};
+    return *instance;
+}
+}  // namespace
+
+void add_pending_source(pending_flush_fn flush) {
+    auto& p = pending();
+    std::lock_guard<std::mutex> lock{p.mutex};
+    if (std::find(p.flushes.begin(), p.flushes.end(), flush) == p.flushes.end()) {
+        p.flushes.push_back(flush);
+    }
+}
+
+void flush_pending() noexcept {
+    std::vector<pending_flush_fn> flushes;
+    {
+        auto& p = pending();
+        std::lock_guard<std::mutex> lock{p.mutex};
+        flushes = p.flushes;
+    }
+    for (auto flush : flushes) flush();  // outside the lock: a flush attaches records
+}
 
 void clear_results(const component_info& info) {
     for (auto* g : detail::all_graphs()) {

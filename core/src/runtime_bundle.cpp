@@ -54,6 +54,12 @@ void runtime_bundle::stop() {
         raw_end -= c->raw_count;
         value_end -= c->value_count;
         c->sample(stop_raw);
+        if (c->finish != nullptr) {
+            // Value known later (GPU timers): the component attaches it to the node itself.
+            c->finish(start + raw_end, stop_raw,
+                      m_node != no_node ? m_graph->global_id(m_node) : no_node_id);
+            continue;
+        }
         c->compute(start + raw_end, stop_raw, values + value_end);
         m_graph->record(m_node, *c, values + value_end);
     }

@@ -145,8 +145,11 @@ py::object make_class(const component_info& info, py::module_& m) {
     add_static(cls, "unit", [ip] { return unit_of(*ip); }, "Raw units per display unit (tuple when multi-valued)");
     add_static(cls, "display_unit", [ip] { return display_unit_of(*ip); }, "Display unit name (tuple when multi-valued)");
     add_static(cls, "index", [index] { return component_enum(index); }, "The timemory.component.id value");
-    add_static(cls, "is_available", [reason] { return reason.empty(); }, "Whether this component can measure here");
-    add_static(cls, "unavailable_reason", [reason] { return reason; }, "Why the component cannot measure here ('' when it can)");
+    // Asked each time: papi_array becomes available once settings.papi_events names a countable event.
+    add_static(cls, "is_available", [ip] { return registry::unavailable_reason(*ip).empty(); },
+               "Whether this component can measure here");
+    add_static(cls, "unavailable_reason", [ip] { return registry::unavailable_reason(*ip); },
+               "Why the component cannot measure here ('' when it can)");
     py::setattr(m, py::str(std::string{info.class_name}), cls);
     return cls;
 }

@@ -93,8 +93,13 @@ struct component_set {
         }
         double values[max_component_values];
         for (const auto* c : items) {
-            c->compute(start, stop, values);
-            graph.record(node, *c, values);
+            if (c->finish != nullptr) {
+                // Known later (GPU timers): attached to the node by the component, no sync here.
+                c->finish(start, stop, node != no_node ? graph.global_id(node) : no_node_id);
+            } else {
+                c->compute(start, stop, values);
+                graph.record(node, *c, values);
+            }
             start += c->raw_count;
             stop += c->raw_count;
         }

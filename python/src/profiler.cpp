@@ -37,6 +37,9 @@ struct profiler_config {
     component_set components;
     scope_mode mode = scope_mode::tree;
     bool trace_c = false;
+    /// Mirror each call as an NVTX range like other regions (Config.nvtx); off by default, since
+    /// a range per Python call would bury the application's own ranges in Nsight.
+    bool nvtx = false;
     std::size_t max_depth = SIZE_MAX;
     std::uint32_t generation = 0;
 };
@@ -84,7 +87,7 @@ TIMEMORY_INLINE profiler_globals& globals() {
 }
 
 // initial-exec: one thread-pointer-relative load per event instead of __tls_get_addr.
-thread_local thread_state* this_state __attribute__((tls_model("initial-exec"))) = nullptr;
+thread_local thread_state* this_state TIMEMORY_INITIAL_EXEC = nullptr;
 struct state_owner {
     ~state_owner() {
         delete this_state;
@@ -205,7 +208,7 @@ TIMEMORY_NOINLINE bool decide_builtin(PyObject* function, std::uint32_t generati
 TIMEMORY_INLINE void open(thread_state& st, const profiler_config& cfg, PyFrameObject* frame,
                           PyObject* c_function, hash_value hash) {
     auto& graph = this_thread_graph();
-    const std::uint32_t node = graph.push(hash, cfg.mode);
+    const std::uint32_t node = graph.push(hash, cfg.mode, cfg.nvtx);
     const std::uint32_t offset =
         st.stack.empty()
             ? 0u
@@ -223,7 +226,7 @@ TIMEMORY_INLINE void close_top(thread_state& st) {
     set.sample(st.stop.data());
     auto& graph = this_thread_graph();
     set.record(graph, call.node, st.raw.data() + call.raw_offset, st.stop.data());
-    graph.pop(call.node);
+    graph.pop(call.node, call.config->nvtx);
     st.stack.pop_back();
 }
 
@@ -299,11 +302,13 @@ int event_code(std::string_view event) {
 }
 
 void configure(const std::vector<std::string>& components, bool flat, bool timeline, bool trace_c,
-               std::int64_t max_stack_depth, py::object decide_fn, py::object decide_c_fn) {
+               std::int64_t max_stack_depth, py::object decide_fn, py::object decide_c_fn,
+               bool nvtx) {
     auto cfg = std::make_unique<profiler_config>();
     cfg->components = parse_components(components);  // ValueError before anything changes
     cfg->mode = timeline ? scope_mode::timeline : flat ? scope_mode::flat : scope_mode::tree;
     cfg->trace_c = trace_c;
+    cfg->nvtx = nvtx;
     cfg->max_depth = max_stack_depth <= 0 ? SIZE_MAX : static_cast<std::size_t>(max_stack_depth);
     auto& g = globals();
     cfg->generation = ++g.generation;
@@ -363,8 +368,10 @@ void init_profiler(py::module_& m) {
     sub.def("configure", &configure, py::arg("components"), py::arg("flat") = false,
             py::arg("timeline") = false, py::arg("trace_c") = false, py::arg("max_stack_depth") = 0,
             py::arg("decide") = py::none(), py::arg("decide_c") = py::none(),
+            py::arg("nvtx") = false,
             "Set the components, scope and filters (decide(code) -> label | None) used by the "
-            "next start(). Unknown component ids raise ValueError.");
+            "next start(); nvtx: mirror each call as an NVTX range like other regions. Unknown "
+            "component ids raise ValueError.");
     sub.def(
         "validate",
         [](const std::vector<std::string>& components) {

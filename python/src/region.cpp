@@ -17,6 +17,7 @@
 #include "timemory/core/registry.hpp"
 #include "timemory/core/settings.hpp"
 
+#include <limits>
 #include <pybind11/stl.h>
 #include <structmember.h>
 
@@ -84,7 +85,9 @@ std::string lower(std::string text) {
 std::vector<const component_info*> to_components(py::handle obj) {
     std::vector<const component_info*> out;
     append_components(obj, out, 0);
-    return out;
+    // Whatever form named them: drop those that cannot measure here (one warning each), and let
+    // papi_array take its events from the settings before anything is sized from it.
+    return registry::usable(std::move(out));
 }
 
 std::vector<const component_info*> to_components_or_default(py::handle obj) {
@@ -219,8 +222,16 @@ public:
                 const auto* c = *it;
                 raw_end -= c->raw_count;
                 c->sample(stop_raw);
-                c->compute(st.raw.data() + raw_end, stop_raw, values);
-                f.graph->record(f.node, *c, values);
+                if (c->finish != nullptr) {
+                    // Known later (GPU timers): attached to the node by the component; the lap
+                    // has no value for it yet.
+                    c->finish(st.raw.data() + raw_end, stop_raw,
+                              f.node != no_node ? f.graph->global_id(f.node) : no_node_id);
+                    std::fill(values, values + c->value_count, std::numeric_limits<double>::quiet_NaN());
+                } else {
+                    c->compute(st.raw.data() + raw_end, stop_raw, values);
+                    f.graph->record(f.node, *c, values);
+                }
                 if (lap != nullptr) reversed.insert(reversed.begin(), values, values + c->value_count);
             }
             if (lap != nullptr) *lap = std::move(reversed);

@@ -357,9 +357,11 @@ py::object load(const component_info& info, py::handle obj) {
             }
             return py::cast(rows);
         }
-        if (comp->contains("graph")) {
+        // Tree layout: our files use "mpi" (see output_tree.cpp); timemory's non-MPI files "graph".
+        for (const char* key : {"mpi", "graph"}) {
+            if (!comp->contains(key)) continue;
             std::vector<tree_ptr> roots;
-            for (const auto& rank : comp->at("graph")) {
+            for (const auto& rank : comp->at(key)) {
                 for (const auto& t : rank) roots.push_back(load_node(info, t, scales));
             }
             return py::cast(roots);
@@ -367,7 +369,8 @@ py::object load(const component_info& info, py::handle obj) {
     } catch (const json::exception& e) {
         throw py::value_error(std::string{"timemory.storage.load: unexpected layout: "} + e.what());
     }
-    throw py::value_error("timemory.storage.load: expected 'ranks' (flat) or 'graph' (tree) data");
+    throw py::value_error(
+        "timemory.storage.load: expected 'ranks' (flat) or 'mpi'/'graph' (tree) data");
 }
 
 py::object dumps(const component_info& info, py::handle obj) {
@@ -397,7 +400,7 @@ py::object dumps(const component_info& info, py::handle obj) {
             graph.push_back(std::move(rank));
         }
         json h = header(info, tids, pids);
-        h["graph"] = std::move(graph);
+        h["mpi"] = std::move(graph);  // the key of <label>.tree.json, so hatchet reads it too
         return to_dict(info, std::move(h));
     }
     std::vector<std::vector<storage_result>> rows;

@@ -6,6 +6,8 @@
 //     timemory.finalize()                    # writes every output once
 #include "components.hpp"
 
+#include "timemory/components/papi.hpp"
+#include "timemory/core/gpu_components.hpp"
 #include "timemory/components/rusage.hpp"
 
 #include "timemory/core/manager.hpp"
@@ -145,8 +147,8 @@ py::dict build_info(const std::string& version) {
     info["library_architecture"] = have_uname ? u.machine : "unknown";
     info["python_version"] = py::module_::import("platform").attr("python_version")();
     info["mpi"] = false;
-    info["papi"] = false;
-    info["cuda"] = false;
+    info["papi"] = tim::papi::built_with_papi();
+    info["cuda"] = tim::gpu::plugin_status().empty();  // the GPU plugin is loaded
     return info;
 }
 

@@ -1,5 +1,6 @@
 // Submodule `trace`: the line tracer behind timemory.trace.Tracer, and the C library's throttled
-// trace regions (init/push/pop/is_throttled/finalize).
+// trace regions (init/push/pop/is_throttled/finalize, set_default/get_default). Trace regions
+// measure their own default set (tim::region::set_trace_default), never the regions' one.
 //
 // Line tracer. A C trace function (PyEval_SetTrace) sees call, line and return events. Every source
 // line of a traced function is a flat row "<source text>  [func/file.py:LINE]": a line event
@@ -17,11 +18,13 @@
 // lines; their time counts towards the line that called them.
 #include "bindings.hpp"
 #include "hook_support.hpp"
+#include "region.hpp"
 
 #include "timemory/core/graph.hpp"
 #include "timemory/core/label.hpp"
 #include "timemory/core/manager.hpp"
 #include "timemory/core/region.hpp"
+#include "timemory/core/registry.hpp"
 #include "timemory/core/settings.hpp"
 
 #include <pybind11/stl.h>
@@ -80,7 +83,7 @@ TIMEMORY_INLINE trace_globals& globals() {
 }
 
 // initial-exec: one thread-pointer-relative load per event instead of __tls_get_addr.
-thread_local trace_state* this_state __attribute__((tls_model("initial-exec"))) = nullptr;
+thread_local trace_state* this_state TIMEMORY_INITIAL_EXEC = nullptr;
 struct state_owner {
     ~state_owner() {
         delete this_state;
@@ -244,8 +247,9 @@ bool valid(const thread_graph& graph, const line_slot& slot) noexcept {
 }
 
 std::uint32_t node_for(thread_graph& graph, line_slot& slot) {
-    const std::uint32_t node = graph.push(slot.hash, scope_mode::flat);
-    graph.pop(node);
+    // Only finds the line's node: not a region, so no NVTX range either.
+    const std::uint32_t node = graph.push(slot.hash, scope_mode::flat, false);
+    graph.pop(node, false);
     slot.node = node;
     slot.graph = graph.id();
     return node;
@@ -521,8 +525,8 @@ void library_init(const std::string& components, bool read_command_line, const s
     if (!cmd.empty() && s.output_path == "timemory-output")
         s.output_path = output_directory_name(cmd);
     s.changed();
-    // Regions and traces share the library's component set (library.h: timemory_set_default).
-    region::set_default(s.trace_components);
+    // Traces only: timemory.region.push keeps measuring the regions' default set.
+    region::set_trace_default(s.trace_components);
     ++globals().library_inits;
 }
 
@@ -563,6 +567,30 @@ void init_trace(py::module_& m) {
             py::arg("read_command_line") = false, py::arg("cmd") = "",
             "Choose the trace components (comma-separated ids); with read_command_line, name the "
             "output after sys.argv; cmd names it when the output path is still the default");
+    sub.def(
+        "set_default",
+        [](py::object components) {
+            const auto items = region_detail::to_components(components);
+            if (items.empty()) {
+                throw py::value_error("traces need at least one component; valid components: " +
+                                      region_detail::join_ids(registry::all()));
+            }
+            region::set_trace_default(region_detail::join_ids(items));
+        },
+        py::arg("components"),
+        "Components measured by traces from now on (regions keep theirs), e.g. ['wall_clock', "
+        "'peak_rss'] or 'wall_clock,peak_rss'. An unknown name raises ValueError and keeps the "
+        "previous set");
+    sub.def(
+        "get_default",
+        [] {
+            std::vector<std::string> ids;
+            for (const auto* c : region::trace_default_components()) ids.emplace_back(c->id);
+            return ids;
+        },
+        "Ids of the components traces measure now (set_default or init, else "
+        "settings.trace_components, else the regions' settings: components, global_components, "
+        "wall_clock)");
     sub.def("finalize", &library_finalize,
             "Matches init(); the last call closes open traces and writes the outputs");
     sub.def(

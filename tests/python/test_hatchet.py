@@ -2,7 +2,10 @@
 
 A script instrumented with timemory.util.marker runs in a fresh interpreter and writes its files
 at finalize; the test loads wall.tree.json with hatchet and compares the dataframe with the file.
+The trees sit under the "mpi" key (timemory's MPI layout, one rank) in every file: hatchet's
+"graph" path fails on data from several threads (docs/output-formats.md).
 """
+import copy
 import json
 import os
 import textwrap
@@ -81,7 +84,7 @@ def file_nodes(tree_path):
         for child in node["children"]:
             walk(child)
 
-    for rank in data["graph"]:
+    for rank in data["mpi"]:
         for root in rank:
             walk(root)
     return out
@@ -93,8 +96,10 @@ def test_hatchet_loads_single_thread_tree(tmp_path, output_dir):
     assert set(expected) == {"hatchet_root", "hatchet_leaf", "hatchet_block"}
 
     gf = hatchet.GraphFrame.from_timemory(str(tree))
+    assert list(gf.dataframe.index.names) == ["node", "rank"]  # one rank, 0
     df = gf.dataframe.reset_index()
     assert set(df["name"]) == set(expected)
+    assert set(df["rank"]) == {0}
     assert "sum.wall_clock" in gf.exc_metrics
     assert "sum.wall_clock (inc)" in gf.inc_metrics
     for _, row in df.iterrows():
@@ -118,6 +123,7 @@ def test_hatchet_loads_directory(tmp_path, output_dir):
 
 
 def check_two_thread_frame(gf, expected):
+    assert list(gf.dataframe.index.names) == ["node", "rank", "thread"]
     df = gf.dataframe.reset_index()
     assert set(df["name"]) == set(expected)
     for name, (inclusive, exclusive, laps) in expected.items():
@@ -133,26 +139,36 @@ def two_thread_tree(tmp_path, output_dir):
     assert expected["hatchet_thread_work"][2] == 3
     assert expected["hatchet_thread_leaf"][2] == 9
     data = json.loads(tree.read_text())
-    tids = data["timemory"]["wall_clock"]["graph"][0][0]["children"][0]["node"]["tid"]
+    tids = data["timemory"]["wall_clock"]["mpi"][0][0]["children"][0]["node"]["tid"]
     assert len(tids) == 3  # main thread + 2 workers merged by call path
     return tree, data, expected
 
 
-# hatchet's TimemoryReader, for files with the "graph" key (no MPI), drops a "rank" column it never
-# created as soon as a node's tid is not [0] (KeyError: ['rank'] not found in axis). timemory's own
-# non-MPI files had the same problem (docs/output-formats.md, "Known hatchet limitation"). strict:
-# when hatchet fixes it, this test fails and the xfail must go.
-@pytest.mark.xfail(raises=KeyError, strict=True,
-                   reason="hatchet bug: multi-thread tid lists with the 'graph' key")
+# hatchet's TimemoryReader, for files with the "graph" key (timemory's non-MPI layout), drops a
+# "rank" column it never created as soon as a node's tid is not [0] (KeyError: ['rank'] not found
+# in axis); under the "mpi" key, which our files use, it reads multi-thread data.
 def test_hatchet_loads_two_thread_tree(tmp_path, output_dir):
     tree, _, expected = two_thread_tree(tmp_path, output_dir)
     check_two_thread_frame(hatchet.GraphFrame.from_timemory(str(tree)), expected)
 
 
-def test_hatchet_loads_two_thread_data_under_the_mpi_key(tmp_path, output_dir):
-    """The same multi-thread data loads through hatchet's MPI-layout path (timemory's MPI files
-    use the "mpi" key); this checks our values, not a workaround in the file."""
-    _, data, expected = two_thread_tree(tmp_path, output_dir)
+def test_tree_files_use_the_mpi_key_and_the_graph_key_reads_the_same_values(tmp_path, output_dir):
+    """Single-thread data too sits under "mpi" (one layout for every file, so a folder never mixes
+    two). Under timemory's non-MPI "graph" key, hatchet reads the same values, only without the
+    rank index level: the key changes the index, not the data."""
+    tree = write_and_run(tmp_path, output_dir, SINGLE_THREAD)
+    data = json.loads(tree.read_text())
     component = data["timemory"]["wall_clock"]
-    component["mpi"] = component.pop("graph")
-    check_two_thread_frame(hatchet.GraphFrame.from_timemory(data), expected)
+    assert "mpi" in component and "graph" not in component
+    assert len(component["mpi"]) == 1 and len(component["mpi"][0]) == 1  # one rank, one root
+
+    def values(frame):
+        df = frame.dataframe.reset_index()
+        return sorted((row["name"], row["count"], row["sum.wall_clock"], row["sum.wall_clock (inc)"])
+                      for _, row in df.iterrows())
+
+    as_mpi = hatchet.GraphFrame.from_timemory(copy.deepcopy(data))  # hatchet edits its input
+    component["graph"] = component.pop("mpi")
+    as_graph = hatchet.GraphFrame.from_timemory(data)
+    assert list(as_graph.dataframe.index.names) == ["node"]
+    assert values(as_mpi) == values(as_graph)

@@ -54,7 +54,7 @@ def exclusive_sums(output_dir, label="wall"):
             walk(child)
 
     comp = next(iter(data["timemory"].values()))
-    for rank in comp["graph"]:
+    for rank in comp["mpi"]:
         for root in rank:
             walk(root)
     return sums

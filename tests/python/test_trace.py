@@ -221,6 +221,69 @@ trace.finalize()
     assert one(rows, "tiny")[2] == 10000
 
 
+def test_library_traces_and_regions_keep_their_own_components(tmp_path, output_dir):
+    """trace.init/set_default choose what traces measure and region.set_default what regions
+    measure; neither changes the other (timemory's TRACE_COMPONENTS vs COMPONENTS)."""
+    proc = run_script(tmp_path, """
+import timemory
+import timemory.region as region
+import timemory.trace as trace
+print("REGION", region.get_default())
+trace.init("peak_rss", False, "separate")
+print("REGION", region.get_default(), "TRACE", trace.get_default())
+region.push("first_region"); region.pop("first_region")
+trace.push("first_trace"); trace.pop("first_trace")
+region.set_default(["cpu_clock"])
+print("REGION", region.get_default(), "TRACE", trace.get_default())
+region.push("second_region"); region.pop("second_region")
+trace.push("second_trace"); trace.pop("second_trace")
+trace.set_default("trip_count")
+print("REGION", region.get_default(), "TRACE", trace.get_default())
+trace.push("third_trace"); trace.pop("third_trace")
+trace.finalize()
+""")
+    assert proc.stdout.splitlines()[:4] == [
+        "REGION ['wall_clock']",
+        "REGION ['wall_clock'] TRACE ['peak_rss']",
+        "REGION ['cpu_clock'] TRACE ['peak_rss']",
+        "REGION ['cpu_clock'] TRACE ['trip_count']",
+    ], proc.stdout
+
+    def labels(label, component):
+        return sorted(r[0] for r in graph(output_dir, label, component))
+
+    assert labels("wall", "wall_clock") == ["first_region"]
+    assert labels("cpu", "cpu_clock") == ["second_region"]
+    assert labels("peak_rss", "peak_rss") == ["first_trace", "second_trace"]
+    assert labels("trip_count", "trip_count") == ["third_trace"]
+
+
+@pytest.mark.parametrize("env, region_ids, trace_ids", [
+    ({}, ["wall_clock"], ["wall_clock"]),
+    ({"TIMEMORY_COMPONENTS": "cpu_clock"}, ["cpu_clock"], ["cpu_clock"]),
+    ({"TIMEMORY_TRACE_COMPONENTS": "peak_rss"}, ["wall_clock"], ["peak_rss"]),
+    ({"TIMEMORY_COMPONENTS": "cpu_clock", "TIMEMORY_TRACE_COMPONENTS": "peak_rss"},
+     ["cpu_clock"], ["peak_rss"]),
+])
+def test_trace_components_setting_falls_back_to_the_region_settings(tmp_path, env, region_ids,
+                                                                     trace_ids):
+    env = dict({"TIMEMORY_COMPONENTS": "", "TIMEMORY_GLOBAL_COMPONENTS": "",
+                "TIMEMORY_TRACE_COMPONENTS": ""}, **env)
+    proc = run_script(tmp_path, """
+import timemory
+timemory.settings.auto_output = False
+timemory.region.set_default("trip_count")  # regions' choice only: traces keep the settings'
+print(timemory.region.get_default(), timemory.trace.get_default())
+""", env=env)
+    assert proc.stdout.splitlines()[0] == "{} {}".format(["trip_count"], trace_ids), proc.stdout
+    proc = run_script(tmp_path, """
+import timemory
+timemory.settings.auto_output = False
+print(timemory.region.get_default(), timemory.trace.get_default())
+""", env=env)
+    assert proc.stdout.splitlines()[0] == "{} {}".format(region_ids, trace_ids), proc.stdout
+
+
 def test_fake_tracer_and_aliases():
     import timemory.trace as tt
 

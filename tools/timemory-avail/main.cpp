@@ -1,8 +1,9 @@
 // timemory-avail: what this build of timemory can measure and how it is configured.
 //
-// Every section (components, settings, and later hardware counters) is one function that turns
-// the registry or the settings table into a `table`: rows for the text and markdown printers and
-// an array for --json, built side by side so the three formats never disagree.
+// Every section (components, settings, hardware counters) is one function that turns the
+// registry, the settings table or PAPI's event list into a `table`: rows for the text and
+// markdown printers and an array for --json, built side by side so the formats never disagree.
+#include "timemory/components/papi.hpp"
 #include "timemory/core/close_matches.hpp"
 #include "timemory/core/registry.hpp"
 #include "timemory/core/settings.hpp"
@@ -167,12 +168,50 @@ table settings_section(const options& opts) {
     return out;
 }
 
+/// PAPI presets and native events, each with whether it can be counted here (tried in an event
+/// set) and PAPI's reason when not; then the CUPTI metrics, which are not available yet.
+table hardware_counters_section(const options& opts) {
+    table out;
+    out.headers = {"NAME", "KIND", "AVAILABLE", "DESCRIPTION"};
+    const auto add = [&](const std::string& name, std::string_view api, std::string_view kind,
+                         const std::string& reason, const std::string& description, json extra) {
+        if (!matches(opts, {name, description, kind})) return;
+        if (opts.available_only && !reason.empty()) return;
+        out.rows.push_back(
+            {name, std::string{kind}, reason.empty() ? "yes" : "no: " + reason, description});
+        json item{{"name", name},
+                  {"api", api},
+                  {"kind", kind},
+                  {"available", reason.empty()},
+                  {"unavailable_reason", reason},
+                  {"description", description}};
+        if (extra.is_object()) item.update(extra);
+        out.items.push_back(std::move(item));
+    };
+    if (const std::string reason = tim::papi::unavailable_reason(); !reason.empty()) {
+        add("PAPI", "papi", "papi", reason, "PAPI presets and native events (CPU counters)", {});
+    }
+    for (const auto& e : tim::papi::list_events()) {
+        const std::string& description =
+            e.description.empty() ? e.short_description : e.description;
+        add(e.name, "papi", e.preset ? "papi preset" : "papi native", e.reason, description,
+            json{{"short_description", e.short_description},
+                 {"component", e.component},
+                 {"units", e.kind == tim::unit_kind::timing ? std::string{"ns"} : e.units}});
+    }
+    add("CUPTI metrics", "cupti", "cupti metric", "CUPTI metrics: not available yet",
+        "NVIDIA GPU metrics through CUPTI's range profiler", {});
+    return out;
+}
+
 constexpr section k_sections[] = {
     {"components", 'c', "components", "list components (ids, aliases, labels, units)", true,
      components_section},
     {"settings", 's', "settings", "list settings (names, variables, current values)", true,
      settings_section},
-    // {"hardware_counters", 'H', "hw-counters", "list PAPI / CUPTI counters", false, ...},
+    {"hardware_counters", 'H', "hw-counters",
+     "list hardware counters (PAPI, CUPTI) and whether each counts here", false,
+     hardware_counters_section},
 };
 
 // ---- printers ----------------------------------------------------------------------------------
@@ -236,7 +275,7 @@ void print_markdown(std::string_view key, const table& t, std::ostream& os) {
 
 void print_usage(std::ostream& os) {
     os << "Usage: " << k_tool << " [options]\n\n"
-       << "Lists the components and settings of this timemory build.\n\n"
+       << "Lists the components, settings and hardware counters of this timemory build.\n\n"
        << "Sections (default: components and settings):\n";
     for (const auto& s : k_sections) {
         std::string flags = std::string{"  -"} + s.short_flag + ", --" + std::string{s.flag};
@@ -246,7 +285,7 @@ void print_usage(std::ostream& os) {
     os << "  -a, --all               every section and every column\n"
        << "\nColumns and rows:\n"
        << "  -d, --description       add component descriptions\n"
-       << "  -A, --available         only components that can measure here\n"
+       << "  -A, --available         only components and counters that can measure here\n"
        << "  -f, --filter REGEX      only rows whose id, alias, label, name or variable\n"
        << "                          contains a match (ECMAScript regex, case-insensitive)\n"
        << "\nFormats (default: aligned text):\n"

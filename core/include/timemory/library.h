@@ -3,7 +3,9 @@
  * \brief The C interface of timemory, usable from C, C++ and Fortran (bind(C)).
  *
  * Regions are named; each region measures the default components (settings.components, else
- * settings.global_components, else "wall_clock"), chosen with timemory_set_default().
+ * settings.global_components, else "wall_clock"), chosen with timemory_set_default(). Traces
+ * have their own default (settings.trace_components, else the same chain), chosen with
+ * timemory_set_trace_default(); neither choice changes the other.
  *
  * \code
  *   #include <timemory/library.h>
@@ -38,10 +40,15 @@ void timemory_init_library(int argc, char** argv);
  *  \since 4.0 */
 void timemory_finalize_library(void);
 
-/** \brief Choose the components measured by regions and traces, e.g. "wall_clock,peak_rss".
+/** \brief Choose the components measured by regions, e.g. "wall_clock,peak_rss".
+ *  \return 0 on success, -1 (with a warning listing valid ids) if a name is unknown, in which
+ *  case the previous choice stays.  \see timemory_set_trace_default  \since 4.0 */
+int timemory_set_default(const char* comma_separated_components);
+
+/** \brief Choose the components measured by traces (timemory_push_trace); regions keep theirs.
  *  \return 0 on success, -1 (with a warning listing valid ids) if a name is unknown, in which
  *  case the previous choice stays.  \since 4.0 */
-int timemory_set_default(const char* comma_separated_components);
+int timemory_set_trace_default(const char* comma_separated_components);
 
 /** \brief Open a region on the calling thread.  \see timemory_pop_region  \since 4.0 */
 void timemory_push_region(const char* name);
@@ -49,8 +56,9 @@ void timemory_push_region(const char* name);
 /** \brief Close the most recent open region with this name.  \see timemory_push_region */
 void timemory_pop_region(const char* name);
 
-/** \brief Like timemory_push_region, but subject to throttling: after settings.throttle_count
- *  calls whose mean is below settings.throttle_value ns, the trace is no longer measured.
+/** \brief Like timemory_push_region, but measures the trace components and is subject to
+ *  throttling: after settings.throttle_count calls whose mean is below settings.throttle_value
+ *  ns, the trace is no longer measured.
  *  \see timemory_pop_trace  \since 4.0 */
 void timemory_push_trace(const char* name);
 
@@ -65,6 +73,7 @@ int timemory_is_throttled(const char* name);
 #    define timemory_init_library(argc, argv) ((void)(argc), (void)(argv))
 #    define timemory_finalize_library() ((void)0)
 #    define timemory_set_default(c) ((void)(c), 0)
+#    define timemory_set_trace_default(c) ((void)(c), 0)
 #    define timemory_push_region(n) ((void)(n))
 #    define timemory_pop_region(n) ((void)(n))
 #    define timemory_push_trace(n) ((void)(n))

@@ -1,15 +1,17 @@
-"""timemory.api.cupti: CUPTI events and metrics. Not available yet: PAPI/CUPTI counters come with
-the hardware-counters issue; both lists are empty."""
+"""timemory.api.cupti: CUPTI events and metrics. CUPTI metrics: not available yet (they come with
+the GPU half of the hardware-counters issue); both lists are empty."""
 
 available = False
-reason = "not available yet: PAPI/CUPTI counters come with the hardware-counters issue"
+reason = "CUPTI metrics: not available yet"
 
 
 def available_events(device=0):
-    """CUPTI events of ``device``: [] (not available yet)"""
+    """CUPTI events of ``device``: [] (CUPTI metrics: not available yet)"""
+    del device
     return []
 
 
 def available_metrics(device=0):
-    """CUPTI metrics of ``device``: [] (not available yet)"""
+    """CUPTI metrics of ``device``: [] (CUPTI metrics: not available yet)"""
+    del device
     return []

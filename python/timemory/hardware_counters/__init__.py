@@ -1,12 +1,20 @@
 """timemory.hardware_counters: hardware counters (PAPI on the CPU, CUPTI on NVIDIA GPUs).
 
-Not available yet: PAPI/CUPTI counters come with the hardware-counters issue. ``available()``
-returns False, ``Info(...).available()`` is False and ``preset`` has no events. ``import
-timemory`` registers the compiled submodule as ``timemory.hardware_counters``; this file
+``available()`` lists every PAPI preset and native event as an ``Info`` (description, and whether
+it can be counted here), ``info(name)`` describes one, ``preset`` has one attribute per counter
+that counts here, ``configuration()`` tells what the ``papi_array`` component counts and
+``derived()`` computes IPC and FLOP/s from totals. CUPTI metrics: not available yet.
+
+``import timemory`` registers the compiled submodule as ``timemory.hardware_counters``; this file
 re-exports it for direct imports.
 """
 
 from ..libs import libpytimemory as _lib
 
-globals().update({k: v for k, v in vars(_lib.hardware_counters).items()
-                  if not k.startswith("__")})
+_compiled = _lib.hardware_counters
+globals().update({k: v for k, v in vars(_compiled).items() if not k.startswith("__")})
+
+
+def __getattr__(name):
+    # `preset` is built on first use by the compiled module (probing every event takes a while).
+    return getattr(_compiled, name)

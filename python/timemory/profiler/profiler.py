@@ -112,6 +112,8 @@ class Config(_FilterConfig):
     ``skip_functions`` / ``skip_filenames``. Frames inside the timemory package are skipped unless
     ``include_internal``. ``trace_c`` also records calls of builtins (C functions) made from kept
     functions. Calls nested deeper than ``max_stack_depth`` recorded calls are not recorded.
+    ``nvtx`` also mirrors every recorded call as an NVTX range in the "timemory" domain, as
+    regions and markers always are (off by default: a range per Python call is a lot of ranges).
     """
 
     _is_running = False
@@ -122,6 +124,7 @@ class Config(_FilterConfig):
     include_filename = True
     full_filepath = False
     max_stack_depth = 65535
+    nvtx = False
     verbosity = 0
 
 
@@ -228,13 +231,14 @@ def _validate(names):
 
 
 class _Session:
-    """Process-wide bookkeeping of nested/concurrent starts (one profile hook per thread)."""
+    """Process-wide bookkeeping of nested/concurrent starts (one hook per thread). Each kind of
+    hook has its own, so that profilers and tracers nest independently."""
 
     def __init__(self):
         self.lock = threading.RLock()
-        self.depth = 0
-        self.local = threading.local()
-        self.thread_hook = None
+        self.depth = 0  # starts not yet stopped, all threads
+        self.local = threading.local()  # .depth: starts not yet stopped on this thread
+        self.thread_hook = None  # what _session_begins() replaced, if anything
 
     def thread_depth(self):
         return getattr(self.local, "depth", 0)
@@ -244,10 +248,61 @@ _session = _Session()
 
 
 class _HookUser:
-    """Decorator, context manager and run/runctx/runcall for a hook owner with start()/stop().
+    """start()/stop(), decorator, context manager and run/runctx/runcall for the owner of a C
+    hook (Profiler, Tracer).
 
-    Shared by Profiler and Tracer; a subclass sets ``_hook_session`` (its per-thread session).
+    Starts nest, on one thread or several: the first start of the process configures the hook,
+    the first start on a thread installs it there, the last stop on a thread removes it (restoring
+    what that thread had), and the last stop of all ends the session. A subclass supplies what
+    differs:
+
+    - ``_hook_session``: its _Session;
+    - ``_hook_module``: the C submodule with ``start()`` and ``stop(last)``;
+    - ``_config``: its Config class, whose ``_is_running`` is True during a session;
+    - ``configure()`` (components and filters for the session) and ``is_enabled()``;
+    - optionally ``_session_begins(session)`` / ``_session_ends(session)``, called under the
+      session lock, for process-wide set-up beyond the per-thread hook.
     """
+
+    def _session_begins(self, session):
+        pass
+
+    def _session_ends(self, session):
+        pass
+
+    def start(self):
+        """Start (or join) the session on this thread; returns how often this object is running."""
+        if not self.is_enabled():
+            return self._count
+        s = self._hook_session
+        with s.lock:
+            if s.depth == 0:
+                self.configure()
+                self._session_begins(s)
+                self._config._is_running = True
+            if s.thread_depth() == 0:
+                self._hook_module.start()
+            s.depth += 1
+            s.local.depth = s.thread_depth() + 1
+            self._count += 1
+        return self._count
+
+    def stop(self):
+        """Undo one start(); the last one on a thread removes the hook and restores the previous
+        one, the last of all ends the session."""
+        s = self._hook_session
+        with s.lock:
+            if self._count == 0 or s.thread_depth() == 0:
+                return self._count
+            self._count -= 1
+            s.depth -= 1
+            s.local.depth = s.thread_depth() - 1
+            if s.local.depth == 0:
+                self._hook_module.stop(last=s.depth == 0)
+            if s.depth == 0:
+                self._session_ends(s)
+                self._config._is_running = False
+        return self._count
 
     def __call__(self, func):
         @functools.wraps(func)
@@ -358,6 +413,8 @@ class Profiler(_HookUser):
     """
 
     _hook_session = _session
+    _hook_module = _cprofiler
+    _config = Config
     _conditional_functor = staticmethod(lambda: True)
 
     @staticmethod
@@ -388,46 +445,22 @@ class Profiler(_HookUser):
             flat=self.flat or flat,
             timeline=self.timeline or timeline,
             trace_c=bool(Config.trace_c),
+            nvtx=bool(Config.nvtx),
             max_stack_depth=int(Config.max_stack_depth),
             decide=decider.profiler_label,
             decide_c=decider.builtin_label,
         )
         return names
 
-    def start(self):
-        """Start (or join) profiling on this thread; returns how often this profiler is running."""
-        if not Profiler.is_enabled():
-            return self._count
-        s = _session
-        with s.lock:
-            if s.depth == 0:
-                self.configure()
-                s.thread_hook = threading.getprofile()
-                threading.setprofile(profiler_function)
-                Config._is_running = True
-            if s.thread_depth() == 0:
-                _cprofiler.start()
-            s.depth += 1
-            s.local.depth = s.thread_depth() + 1
-            self._count += 1
-        return self._count
+    def _session_begins(self, session):
+        # Threads started during the session profile too (the tracer does not: timemory's did not).
+        session.thread_hook = threading.getprofile()
+        threading.setprofile(profiler_function)
 
-    def stop(self):
-        """Undo one start(); the last one removes the hook and restores the previous one."""
-        s = _session
-        with s.lock:
-            if self._count == 0 or s.thread_depth() == 0:
-                return self._count
-            self._count -= 1
-            s.depth -= 1
-            s.local.depth = s.thread_depth() - 1
-            if s.local.depth == 0:
-                _cprofiler.stop(last=s.depth == 0)
-            if s.depth == 0:
-                threading.setprofile(s.thread_hook)
-                s.thread_hook = None
-                Config._is_running = False
-        return self._count
+    def _session_ends(self, session):
+        threading.setprofile(session.thread_hook)
+        session.thread_hook = None
+
 
 class FakeProfiler(_NoHook):
     """Same interface as Profiler, measures nothing (``noprofile``)."""

@@ -12,7 +12,9 @@
 Functions: push, pop, pause, resume, is_paused, open_count, set_default, get_default,
 add_components, remove_components, push_components, pop_components, begin, end; class
 marker_site (the per-place bundle timemory.util.marker uses). Regions are per thread and not
-throttled (timemory.trace.push/pop are). This package re-exports the compiled submodule
+throttled (timemory.trace.push/pop are). Traces measure their own components
+(timemory.trace.init / timemory.trace.set_default): set_default here does not change them, and
+they do not change it. This package re-exports the compiled submodule
 timemory.libs.libpytimemory.region.
 """
 

@@ -11,6 +11,10 @@ Library-style traces (regions subject to throttling), as in timemory's C API:
     timemory.trace.push("consume_time"); ...; timemory.trace.pop("consume_time")
     timemory.trace.finalize()
 
+Traces measure their own components: init()'s or set_default()'s choice, else
+settings.trace_components (TIMEMORY_TRACE_COMPONENTS), else what regions take from the settings.
+timemory.region.set_default does not change them, and init() does not change what regions measure.
+
 Command line: ``python -m timemory.trace [-c COMPONENTS...] [-d OUTDIR] script.py args...``
 """
 
@@ -28,5 +32,10 @@ push = _ctrace.push
 pop = _ctrace.pop
 #: is_throttled(key): whether this thread stopped measuring the trace.
 is_throttled = _ctrace.is_throttled
+#: set_default(components): what traces measure from now on (timemory.region keeps its own set).
+set_default = _ctrace.set_default
+#: get_default(): ids of the components traces measure now.
+get_default = _ctrace.get_default
 
-__all__ = list(_impl.__all__) + ["init", "finalize", "push", "pop", "is_throttled"]
+__all__ = list(_impl.__all__) + ["init", "finalize", "push", "pop", "is_throttled",
+                                 "set_default", "get_default"]

@@ -13,11 +13,9 @@ cells. Python only decides, once per code object, whether it is traced and what 
 """
 
 import ast
-import functools
 import inspect
 import io
 import linecache
-import threading
 import tokenize
 
 from ..libs.libpytimemory import profiler as _cprofiler
@@ -27,6 +25,7 @@ from ..profiler.profiler import (
     _FilterConfig,
     _HookUser,
     _NoHook,
+    _Session,
     _component_names,
     _resolve_components,
 )
@@ -179,17 +178,7 @@ class _TraceDecider(_Decider):
 # ---- sessions ----------------------------------------------------------------------------------
 
 
-class _Session:
-    def __init__(self):
-        self.lock = threading.RLock()
-        self.depth = 0
-        self.local = threading.local()
-
-    def thread_depth(self):
-        return getattr(self.local, "depth", 0)
-
-
-_session = _Session()
+_session = _Session()  # its own: tracers nest apart from profilers
 
 
 class Tracer(_HookUser):
@@ -202,6 +191,8 @@ class Tracer(_HookUser):
     """
 
     _hook_session = _session
+    _hook_module = _ctrace
+    _config = Config
     _conditional_functor = staticmethod(lambda: True)
 
     @staticmethod
@@ -226,34 +217,6 @@ class Tracer(_HookUser):
         _ctrace.configure(names, decide=_TraceDecider(Config).rows)
         return names
 
-    def start(self):
-        if not Tracer.is_enabled():
-            return self._count
-        s = _session
-        with s.lock:
-            if s.depth == 0:
-                self.configure()
-                Config._is_running = True
-            if s.thread_depth() == 0:
-                _ctrace.start()
-            s.depth += 1
-            s.local.depth = s.thread_depth() + 1
-            self._count += 1
-        return self._count
-
-    def stop(self):
-        s = _session
-        with s.lock:
-            if self._count == 0 or s.thread_depth() == 0:
-                return self._count
-            self._count -= 1
-            s.depth -= 1
-            s.local.depth = s.thread_depth() - 1
-            if s.local.depth == 0:
-                _ctrace.stop(last=s.depth == 0)
-            if s.depth == 0:
-                Config._is_running = False
-        return self._count
 
 class FakeTracer(_NoHook):
     """Same interface as Tracer, measures nothing (``notrace``)."""

@@ -55,7 +55,7 @@ public:
         if (!is_enabled() || m_graph != nullptr) return;
         m_graph = &this_thread_graph();
         m_node = m_graph->push(m_hash, m_mode);
-        double* raw = m_start;
+        [[maybe_unused]] double* raw = m_start;  // unused by an empty bundle
         ((C::sample(raw), raw += C::raw_count), ...);
     }
 
@@ -63,11 +63,11 @@ public:
         if (m_graph == nullptr) return;
         double stop_raw[raw_total > 0 ? raw_total : 1];
         {
-            double* raw = stop_raw;
+            [[maybe_unused]] double* raw = stop_raw;
             ((C::sample(raw), raw += C::raw_count), ...);
         }
-        const double* a = m_start;
-        const double* b = stop_raw;
+        [[maybe_unused]] const double* a = m_start;
+        [[maybe_unused]] const double* b = stop_raw;
         (record_one<C>(a, b), ...);
         m_graph->pop(m_node);
         m_graph = nullptr;
@@ -78,9 +78,14 @@ public:
 private:
     template <static_component T>
     TIMEMORY_INLINE void record_one(const double*& a, const double*& b) {
-        double values[T::value_count > 0 ? T::value_count : 1];
-        detail::measure_values<T>(a, b, values);
-        m_graph->record(m_node, T::index, values, T::value_count);
+        if constexpr (requires { T::finish(a, b, node_id{}); }) {
+            // Value known later (GPU timers): the component attaches it to the node itself.
+            T::finish(a, b, m_node != no_node ? m_graph->global_id(m_node) : no_node_id);
+        } else {
+            double values[T::value_count > 0 ? T::value_count : 1];
+            detail::measure_values<T>(a, b, values);
+            m_graph->record(m_node, T::index, values, T::value_count);
+        }
         a += T::raw_count;
         b += T::raw_count;
     }

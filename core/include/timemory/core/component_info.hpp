@@ -30,6 +30,12 @@ inline constexpr unsigned max_components = 256;
 using sample_fn = void (*)(double* raw) noexcept;
 using measure_fn = void (*)(const double* start, const double* stop, double* values) noexcept;
 using availability_fn = std::string (*)();
+/// Hands the two samples of a component whose value is only known later (a GPU timer resolved
+/// after the device gets there) to the component, with the node to attach the value to once it
+/// is known (tim::attach_record). Called instead of measure+record. `node` is UINT64_MAX
+/// (no_node_id) when the region is not recorded (beyond max_depth): release what the samples
+/// hold and attach nothing.
+using finish_fn = void (*)(const double* start, const double* stop, std::uint64_t node) noexcept;
 
 /// Describes one value of a multi-valued component (e.g. current_peak_rss: start and stop).
 struct value_info {
@@ -52,6 +58,10 @@ struct component_info {
     sample_fn sample = nullptr;            ///< reads the current absolute counters
     measure_fn measure = nullptr;          ///< nullptr: values[i] = stop[i] - start[i]
     availability_fn unavailable = nullptr; ///< nullptr or returns "" when usable here
+    finish_fn finish = nullptr;            ///< set: values arrive later, see finish_fn
+    /// Values are attached to child rows (each kernel under the region that launched it); a row's
+    /// value is the total of its subtree, so every enclosing region shows its device time.
+    bool subtree_totals = false;
     bool thread_scope_only = false;        ///< value only meaningful for the calling thread
     bool integer_values = false;           ///< raw values are integral (counts, ns)
 

@@ -9,6 +9,7 @@
 #include "timemory/core/component_info.hpp"
 #include "timemory/core/label.hpp"
 #include "timemory/core/macros.hpp"
+#include "timemory/core/observer.hpp"
 #include "timemory/core/settings.hpp"
 #include "timemory/core/statistics.hpp"
 
@@ -61,12 +62,14 @@ public:
     thread_graph(std::uint32_t graph_id, std::int64_t tid);
 
     /// Enter a region. Returns the node index, or no_node when the push is not recorded
-    /// (beyond max_depth); pass the result to pop() either way.
-    TIMEMORY_INLINE std::uint32_t push(hash_value hash, scope_mode mode = scope_mode::use_default);
+    /// (beyond max_depth); pass the result to pop() either way. `observed` false keeps the
+    /// region observer (NVTX mirroring) out of it; the matching pop must pass the same.
+    TIMEMORY_INLINE std::uint32_t push(hash_value hash, scope_mode mode = scope_mode::use_default,
+                                       bool observed = true);
 
     /// Leave the region entered by the push that returned `node`. A pop that does not match the
     /// top of the stack warns once per call and leaves the graph consistent.
-    TIMEMORY_INLINE void pop(std::uint32_t node);
+    TIMEMORY_INLINE void pop(std::uint32_t node, bool observed = true);
 
     /// Add one measurement of `info` (values[0..info.value_count)) to `node`.
     TIMEMORY_INLINE void record(std::uint32_t node, const component_info& info,
@@ -102,7 +105,8 @@ private:
     TIMEMORY_NOINLINE std::uint32_t find_or_insert(std::uint32_t parent, hash_value hash);
     TIMEMORY_NOINLINE std::uint32_t insert(std::uint32_t parent, hash_value hash);
     TIMEMORY_NOINLINE void refresh_settings();
-    TIMEMORY_NOINLINE void pop_mismatch(std::uint32_t node);
+    TIMEMORY_NOINLINE void pop_mismatch(std::uint32_t node, bool observed);
+    void notify_pop(std::uint32_t node) const noexcept;
     TIMEMORY_NOINLINE int add_column(std::uint16_t component, unsigned count);
     TIMEMORY_NOINLINE void grow_node(graph_node& node);
 
@@ -127,7 +131,7 @@ private:
 };
 
 namespace detail {
-extern thread_local thread_graph* this_thread_graph_ptr __attribute__((tls_model("initial-exec")));
+extern thread_local thread_graph* this_thread_graph_ptr TIMEMORY_INITIAL_EXEC;
 TIMEMORY_NOINLINE thread_graph& create_this_thread_graph();
 TIMEMORY_INLINE std::uint32_t settings_generation_now() noexcept {
     return ::tim::settings_generation().load(std::memory_order_relaxed);
@@ -155,7 +159,7 @@ void attach_record(node_id node, std::uint16_t component, const double* values, 
 
 // ---- inline hot path ---------------------------------------------------------------------------
 
-TIMEMORY_INLINE std::uint32_t thread_graph::push(hash_value hash, scope_mode mode) {
+TIMEMORY_INLINE std::uint32_t thread_graph::push(hash_value hash, scope_mode mode, bool observed) {
     if (TIMEMORY_UNLIKELY(m_generation != detail::settings_generation_now())) refresh_settings();
     if (TIMEMORY_UNLIKELY(m_skipped != 0)) {
         ++m_skipped;
@@ -178,19 +182,26 @@ TIMEMORY_INLINE std::uint32_t thread_graph::push(hash_value hash, scope_mode mod
                     : find_or_insert(parent, hash);
     }
     m_stack.push_back(child);
+    if (const auto* observer = detail::region_observer_now(); TIMEMORY_UNLIKELY(observer != nullptr)) {
+        if (observed) observer->push(hash, global_id(child));
+    }
     return child;
 }
 
-TIMEMORY_INLINE void thread_graph::pop(std::uint32_t node) {
+TIMEMORY_INLINE void thread_graph::pop(std::uint32_t node, bool observed) {
     if (TIMEMORY_UNLIKELY(node == no_node)) {
         if (m_skipped != 0) --m_skipped;
         return;
     }
     if (TIMEMORY_LIKELY(m_stack.size() > 1 && m_stack.back() == node)) {
+        if (const auto* observer = detail::region_observer_now();
+            TIMEMORY_UNLIKELY(observer != nullptr)) {
+            if (observed) observer->pop(m_nodes[node].hash, global_id(node));
+        }
         m_stack.pop_back();
         return;
     }
-    pop_mismatch(node);
+    pop_mismatch(node, observed);
 }
 
 TIMEMORY_INLINE void thread_graph::record(std::uint32_t node, std::uint16_t component,

@@ -14,10 +14,12 @@ struct graph_access {
 
 namespace detail {
 
+/// Every record attached to one (node, component, child) so far, aggregated: a million kernel
+/// launches of one kernel under one region are one entry.
 struct external_record {
     node_id node = no_node_id;
     std::uint16_t component = 0;
-    std::vector<double> values;
+    std::vector<accumulator> values;  ///< one per value; empty: a declared row without values
     hash_value child = 0;  ///< 0: add to the node itself, else to its child with this label
 };
 

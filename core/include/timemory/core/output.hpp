@@ -26,8 +26,8 @@ std::string format_text(const result_tree& tree, const component_info& info);
 std::string format_flat_json(const result_tree& tree,
                              const std::vector<const component_info*>& components);
 
-/// Same metadata keys, but "graph": [[root]] holding the nested call tree that hatchet's
-/// GraphFrame.from_timemory reads.
+/// Same metadata keys, but "mpi": [[root]] (one rank, timemory's MPI layout) holding the nested
+/// call tree that hatchet's GraphFrame.from_timemory reads.
 std::string format_tree_json(const result_tree& tree,
                              const std::vector<const component_info*>& components);
 

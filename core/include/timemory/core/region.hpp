@@ -1,5 +1,7 @@
 // Regions by name (what the C API, Fortran and Python's region/trace modules call): each region
-// measures the default component set, kept per thread in a stack of open frames.
+// measures the default component set, kept per thread in a stack of open frames. Traces keep a
+// default set of their own, as timemory's TRACE_COMPONENTS did, so that choosing what traces
+// measure never changes what regions measure, and the reverse.
 #pragma once
 
 #include "timemory/core/component_info.hpp"
@@ -9,11 +11,20 @@
 
 namespace tim::region {
 
-/// Replace the default components ("wall_clock,peak_rss"). Throws unknown_component; the
-/// previous set stays in that case.
+/// Replace the default components of regions ("wall_clock,peak_rss"); traces keep theirs.
+/// Throws unknown_component; the previous set stays in that case.
 void set_default(std::string_view components);
-/// The components regions measure now.
+/// The components regions measure now: set_default's choice, else settings.components, else
+/// settings.global_components, else wall_clock.
 std::vector<const component_info*> default_components();
+
+/// Replace the default components of traces; regions keep theirs. Throws unknown_component;
+/// the previous set stays in that case.
+void set_trace_default(std::string_view components);
+/// The components traces measure now: set_trace_default's choice, else settings.trace_components,
+/// else settings.components, else settings.global_components, else wall_clock (never
+/// set_default's choice).
+std::vector<const component_info*> trace_default_components();
 
 /// Open a region on this thread.
 void push(std::string_view name);
@@ -21,7 +32,8 @@ void push(std::string_view name);
 /// Returns whether a region was closed.
 bool pop(std::string_view name);
 
-/// Traces are regions subject to throttling (settings.throttle_count, throttle_value).
+/// Traces are regions subject to throttling (settings.throttle_count, throttle_value) that
+/// measure the trace default set.
 void push_trace(std::string_view name);
 bool pop_trace(std::string_view name);
 bool is_throttled(std::string_view name);

@@ -48,8 +48,13 @@ std::vector<const component_info*> all();
 std::string unavailable_reason(const component_info& info);
 
 /// Parse "wall_clock, cpu_clock peak_rss" (separators: comma, space, semicolon) into components.
-/// Throws unknown_component on the first bad name; duplicates are dropped.
+/// Throws unknown_component on the first bad name; duplicates are dropped, and so are components
+/// that cannot measure here (see usable()).
 std::vector<const component_info*> parse_list(std::string_view spec);
+
+/// `components` without those that cannot measure here (no GPU, PAPI failed, ...). Each one
+/// dropped is reported once per process with its reason; the rest keep measuring.
+std::vector<const component_info*> usable(std::vector<const component_info*> components);
 
 }  // namespace registry
 }  // namespace tim

@@ -1,0 +1,91 @@
+// Helpers of the instrumented-kernel tests (test_kernels*.cu): a region over a runtime bundle,
+// and lookups in the merged result tree that tim::collect_results() returns.
+#pragma once
+
+#include "timemory/core/bundle.hpp"
+#include "timemory/core/registry.hpp"
+#include "timemory/core/results.hpp"
+
+#include <cstdint>
+#include <initializer_list>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kernels_test {
+
+using component_list = std::vector<const tim::component_info*>;
+
+/// A region measuring `components` for the lifetime of the object.
+class region {
+public:
+    region(std::string_view label, const component_list& components)
+        : m_bundle{label, components} {
+        m_bundle.start();
+    }
+    ~region() { m_bundle.stop(); }
+    region(const region&) = delete;
+    region& operator=(const region&) = delete;
+
+private:
+    tim::runtime_bundle m_bundle;
+};
+
+/// The child of `parent` labelled exactly `label`, or nullptr.
+inline const tim::result_node* child(const tim::result_tree& tree, const tim::result_node& parent,
+                                     std::string_view label) {
+    for (auto c : parent.children) {
+        if (tree.nodes[c].label == label) return &tree.nodes[c];
+    }
+    return nullptr;
+}
+
+/// The node reached from the root through `labels`, or nullptr.
+inline const tim::result_node* path(const tim::result_tree& tree,
+                                    std::initializer_list<std::string_view> labels) {
+    if (tree.nodes.empty()) return nullptr;
+    const tim::result_node* node = &tree.nodes[0];
+    for (auto label : labels) {
+        node = child(tree, *node, label);
+        if (node == nullptr) return nullptr;
+    }
+    return node;
+}
+
+/// Children of `parent` whose label contains `text` (kernel rows carry the demangled name).
+inline std::vector<const tim::result_node*> children_containing(const tim::result_tree& tree,
+                                                                const tim::result_node& parent,
+                                                                std::string_view text) {
+    std::vector<const tim::result_node*> out;
+    for (auto c : parent.children) {
+        if (tree.nodes[c].label.find(text) != std::string::npos) out.push_back(&tree.nodes[c]);
+    }
+    return out;
+}
+
+/// Statistics of the first value of `component` on `node` (empty when it has none).
+inline tim::accumulator value(const tim::result_node& node, std::uint16_t component) {
+    auto it = node.data.find(component);
+    if (it == node.data.end() || it->second.empty()) return {};
+    return it->second[0];
+}
+
+/// "'label' { component=count x sum ... }; ..." of every child: what a failed lookup prints.
+inline std::string describe_children(const tim::result_tree& tree, const tim::result_node& parent) {
+    std::ostringstream out;
+    for (auto c : parent.children) {
+        const auto& n = tree.nodes[c];
+        out << "'" << n.label << "' {";
+        for (const auto& [component, values] : n.data) {
+            const auto* info = tim::registry::at(component);
+            out << " " << (info ? info->id : std::string_view{"?"});
+            if (!values.empty()) out << "=" << values[0].count << "x" << values[0].sum;
+        }
+        out << " }; ";
+    }
+    return parent.children.empty() ? std::string{"(no children)"} : out.str();
+}
+
+}  // namespace kernels_test

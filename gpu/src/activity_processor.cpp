@@ -1,0 +1,203 @@
+#include "activity_processor.hpp"
+
+#include "timemory/core/gpu_components.hpp"
+#include "timemory/core/graph.hpp"
+#include "timemory/core/log.hpp"
+
+#include <algorithm>
+
+namespace tim::gpu::activity {
+namespace {
+
+double duration(std::uint64_t start, std::uint64_t end) noexcept {
+    // start = end = 0: CUPTI could not time it. The record still counts, with no time.
+    return end > start ? static_cast<double>(end - start) : 0.0;
+}
+
+}  // namespace
+
+void activity_processor::set_options(const processor_options& options) {
+    std::lock_guard<std::mutex> lock{m_mutex};
+    m_options = options;
+}
+
+processor_options activity_processor::options() const {
+    std::lock_guard<std::mutex> lock{m_mutex};
+    return m_options;
+}
+
+void activity_processor::process(std::span<const CUpti_Activity* const> records) {
+    std::lock_guard<std::mutex> lock{m_mutex};
+    drain_notes();
+    // In buffer order: an external-correlation record is applied where it is met, so a kernel
+    // after it is placed at once; retry_waiting() then places those that were waiting for it.
+    for (const auto* record : records) {
+        if (record == nullptr) continue;
+        ++m_counters.records;
+        handle(*record);
+    }
+    retry_waiting();
+}
+
+void activity_processor::end_forced_flush(bool final) {
+    std::lock_guard<std::mutex> lock{m_mutex};
+    drain_notes();
+    retry_waiting();
+    std::uint64_t moved = 0;
+    std::erase_if(m_waiting, [&](const item& it) {
+        // Waiting since before this cycle: its forced flush delivered everything already and
+        // the launch is still unknown, so it never will be.
+        if (!final && it.cycle == m_cycle) return false;
+        attach(no_node_id, it, unattributed_label);
+        ++moved;
+        return true;
+    });
+    m_counters.unattributed += moved;
+    if (moved != 0 && !m_warned) {
+        m_warned = true;
+        log::warning(moved, " CUPTI activity record(s) could not be matched to the region ",
+                     "that launched them (launched before tracing started, or outside any ",
+                     "tagged region); they are listed under '", unattributed_label, "'");
+    }
+    m_table.end_forced_flush();
+    ++m_cycle;
+}
+
+processor_counters activity_processor::counters() const {
+    std::lock_guard<std::mutex> lock{m_mutex};
+    auto out = m_counters;
+    out.waiting = m_waiting.size();
+    out.correlations = m_table.size();
+    return out;
+}
+
+void activity_processor::reset() {
+    std::lock_guard<std::mutex> lock{m_mutex};
+    m_notes.clear();
+    drain_correlation_notes(m_notes);
+    m_notes.clear();
+    m_table.clear();
+    m_waiting.clear();
+    m_counters = {};
+    m_warned = false;
+}
+
+void activity_processor::drain_notes() {
+    m_notes.clear();
+    drain_correlation_notes(m_notes);
+    for (const auto& note : m_notes) m_table.apply(note);
+}
+
+void activity_processor::handle(const CUpti_Activity& record) {
+    item it;
+    it.cycle = m_cycle;
+    switch (record.kind) {
+        case CUPTI_ACTIVITY_KIND_KERNEL:
+        case CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL: {
+            const auto& r = reinterpret_cast<const CUpti_ActivityKernel10&>(record);
+            it.correlation = r.correlationId;
+            it.label = m_kernels.get(r.name);
+            it.ns = duration(r.start, r.end);
+            break;
+        }
+        case CUPTI_ACTIVITY_KIND_MEMCPY: {
+            const auto& r = reinterpret_cast<const CUpti_ActivityMemcpy6&>(record);
+            it.correlation = r.correlationId;
+            it.alternate = r.runtimeCorrelationId;
+            it.label = memcpy_label(r.copyKind);
+            it.ns = duration(r.start, r.end);
+            it.bytes = static_cast<double>(r.bytes);
+            it.has_bytes = true;
+            break;
+        }
+        case CUPTI_ACTIVITY_KIND_MEMCPY2: {
+            const auto& r = reinterpret_cast<const CUpti_ActivityMemcpyPtoP4&>(record);
+            it.correlation = r.correlationId;
+            it.label = memcpy_label(r.copyKind);
+            it.ns = duration(r.start, r.end);
+            it.bytes = static_cast<double>(r.bytes);
+            it.has_bytes = true;
+            break;
+        }
+        case CUPTI_ACTIVITY_KIND_MEMSET: {
+            const auto& r = reinterpret_cast<const CUpti_ActivityMemset4&>(record);
+            it.correlation = r.correlationId;
+            it.label = memset_label;
+            it.ns = duration(r.start, r.end);
+            it.bytes = static_cast<double>(r.bytes);
+            it.has_bytes = true;
+            break;
+        }
+        case CUPTI_ACTIVITY_KIND_SYNCHRONIZATION: {
+            const auto& r = reinterpret_cast<const CUpti_ActivitySynchronization2&>(record);
+            it.correlation = r.correlationId;
+            it.label = sync_label(r.type);
+            it.ns = duration(r.start, r.end);
+            break;
+        }
+        case CUPTI_ACTIVITY_KIND_RUNTIME:
+        case CUPTI_ACTIVITY_KIND_DRIVER: {
+            if (!m_options.place_api_records) {
+                ++m_counters.ignored;  // enabled only so that external correlation is reported
+                return;
+            }
+            const auto& r = reinterpret_cast<const CUpti_ActivityAPI&>(record);
+            it.correlation = r.correlationId;
+            it.label = api_label(record.kind, r.cbid);
+            it.ns = duration(r.start, r.end);
+            break;
+        }
+        case CUPTI_ACTIVITY_KIND_OVERHEAD: {
+            const auto& r = reinterpret_cast<const CUpti_ActivityOverhead3&>(record);
+            it.ns = duration(r.start, r.end);
+            attach(no_node_id, it, overhead_label(r.overheadKind));
+            ++m_counters.placed;
+            return;
+        }
+        case CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION: {
+            const auto& r = reinterpret_cast<const CUpti_ActivityExternalCorrelation&>(record);
+            ++m_counters.ignored;                                                   // not a row
+            if (r.externalKind != CUPTI_EXTERNAL_CORRELATION_KIND_CUSTOM0) return;  // not ours
+            m_table.apply({r.correlationId, 0, static_cast<node_id>(r.externalId), 0});
+            return;
+        }
+        default:
+            ++m_counters.ignored;
+            return;
+    }
+    if (!try_place(it)) m_waiting.push_back(std::move(it));
+}
+
+bool activity_processor::try_place(const item& it) {
+    auto node = m_table.use(it.correlation);
+    if (!node && it.alternate != 0 && it.alternate != it.correlation)
+        node = m_table.use(it.alternate);
+    if (!node) return false;
+    if (*node == no_node_id) {
+        ++m_counters.dropped;
+        return true;
+    }
+    attach(*node, it, m_options.add_secondary ? std::string_view{it.label} : std::string_view{});
+    ++m_counters.placed;
+    return true;
+}
+
+void activity_processor::attach(node_id node, const item& it, std::string_view row) {
+    tim::attach_record(node, cupti_activity_index, &it.ns, 1, row);
+    if (it.has_bytes) tim::attach_record(node, cupti_memory_bytes_index, &it.bytes, 1, row);
+}
+
+void activity_processor::retry_waiting() {
+    std::erase_if(m_waiting, [this](const item& it) { return try_place(it); });
+}
+
+const std::string& activity_processor::api_label(CUpti_ActivityKind kind, std::uint32_t cbid) {
+    const auto key = (std::uint64_t{static_cast<std::uint32_t>(kind)} << 32) | cbid;
+    auto it = m_api_names.find(key);
+    if (it != m_api_names.end()) return it->second;
+    std::string name = m_options.api_name ? m_options.api_name(kind, cbid) : std::string{};
+    if (name.empty()) name = kind == CUPTI_ACTIVITY_KIND_RUNTIME ? "cudaRuntime" : "cudaDriver";
+    return m_api_names.emplace(key, std::move(name)).first->second;
+}
+
+}  // namespace tim::gpu::activity

@@ -1,0 +1,34 @@
+// The process's CUPTI activity session (cupti_activity.cpp): started lazily by the first region
+// that samples cupti_activity or cupti_memory_bytes, flushed by every collect_results() and once
+// more at exit. Declared here for tests and for the parts that need its state.
+#pragma once
+
+#include "activity_processor.hpp"
+
+#include <cstdint>
+
+namespace tim::gpu::activity {
+
+enum class session_state : int {
+    off = 0,      ///< never asked for: nothing CUPTI has been called
+    starting,     ///< being set up by the first sampling thread
+    on,           ///< tracing
+    unavailable,  ///< asked for, but no device or CUPTI refused (warned once)
+    closed,       ///< final flush done (at exit): CUPTI is not called any more
+};
+
+session_state session() noexcept;
+
+/// Start the session if it is off (what sampling either component does). Thread-safe.
+void start_session() noexcept;
+
+/// The session's record processor.
+activity_processor& session_processor();
+
+/// Records CUPTI reported as dropped so far (cuptiActivityGetNumDroppedRecords).
+std::uint64_t dropped_records() noexcept;
+
+/// Attribution by external correlation ids (another tool holds the CUPTI subscriber).
+bool external_correlation() noexcept;
+
+}  // namespace tim::gpu::activity

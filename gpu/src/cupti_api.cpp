@@ -1,0 +1,94 @@
+#include "cupti_api.hpp"
+
+#include "timemory/gpu/device.hpp"
+
+#include <dlfcn.h>
+
+#include <cassert>
+
+// gpu/CMakeLists.txt: the soname matching the headers, and the directory the build found it in.
+#if !defined(TIMEMORY_CUPTI_LIBRARY) || !defined(TIMEMORY_CUPTI_LIBRARY_DIR)
+#error "TIMEMORY_CUPTI_LIBRARY and TIMEMORY_CUPTI_LIBRARY_DIR are defined by gpu/CMakeLists.txt"
+#endif
+
+namespace tim::gpu::cupti {
+namespace {
+
+struct library {
+    functions table;
+    std::string error;  ///< "" when loaded
+};
+
+const library& the_library() noexcept {
+    // Never destroyed: CUPTI calls back (buffers, API callbacks) while the process exits.
+    static const library* const lib = [] {
+        auto* l = new library{};
+        l->error = open(library_name(), l->table);
+        // Not on the search path: where the build found it. The soname's error is the one
+        // reported when that fails too.
+        if (!l->error.empty() && *TIMEMORY_CUPTI_LIBRARY_DIR != '\0') {
+            const std::string path = std::string{TIMEMORY_CUPTI_LIBRARY_DIR} + "/" + library_name();
+            if (open(path.c_str(), l->table).empty()) l->error.clear();
+        }
+        return l;
+    }();
+    return *lib;
+}
+
+}  // namespace
+
+const char* library_name() noexcept {
+    return TIMEMORY_CUPTI_LIBRARY;
+}
+
+std::string open(const char* name, functions& out) {
+    ::dlerror();  // clear a stale error
+    void* handle = ::dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (handle == nullptr) {
+        const char* err = ::dlerror();
+        return std::string{"CUPTI not loaded: "} + (err != nullptr ? err : name);
+    }
+    // All or nothing: a libcupti without one of the functions (another version than the
+    // headers') is not used at all.
+    functions table;
+    std::string missing;
+#define TIMEMORY_CUPTI_RESOLVE(fn)                                               \
+    if (missing.empty()) {                                                       \
+        table.fn = reinterpret_cast<decltype(table.fn)>(::dlsym(handle, #fn));   \
+        if (table.fn == nullptr) {                                               \
+            const char* err = ::dlerror();                                       \
+            missing = err != nullptr ? err : std::string{name} + " has no " #fn; \
+        }                                                                        \
+    }
+    TIMEMORY_CUPTI_FUNCTIONS(TIMEMORY_CUPTI_RESOLVE)
+#undef TIMEMORY_CUPTI_RESOLVE
+    if (!missing.empty()) {
+        ::dlclose(handle);
+        return "CUPTI not loaded: " + missing;
+    }
+    out = table;
+    return {};
+}
+
+const functions* load() noexcept {
+    const auto& lib = the_library();
+    return lib.error.empty() ? &lib.table : nullptr;
+}
+
+const std::string& load_error() noexcept {
+    return the_library().error;
+}
+
+std::string unavailable_reason() {
+    // has_device() first: without a driver the answer is known without mapping libcupti.
+    if (!has_device()) return device_unavailable_reason();
+    return load_error();
+}
+
+const functions& api() noexcept {
+    const auto& lib = the_library();
+    assert(lib.error.empty() && "a CUPTI function called without a loaded libcupti");
+    return lib.table;
+}
+
+}  // namespace tim::gpu::cupti

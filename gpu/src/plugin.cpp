@@ -1,0 +1,80 @@
+// The plugin's entry point: libtimemory dlopens this library and calls
+// timemory_gpu_plugin_register() once (core/src/gpu_plugin.cpp). It registers the GPU components
+// and owns the one region observer that the NVTX and CUPTI parts share.
+#include "plugin_parts.hpp"
+
+#include "timemory/core/gpu_components.hpp"
+#include "timemory/core/log.hpp"
+#include "timemory/core/macros.hpp"
+#include "timemory/core/observer.hpp"
+#include "timemory/core/pending.hpp"
+#include "timemory/core/registry.hpp"
+
+#include <exception>
+
+namespace tim::gpu::parts {
+namespace {
+
+void observe_push(hash_value label, std::uint64_t node) noexcept {
+    if (nvtx_observing()) nvtx_push(label, node);
+    if (correlation_observing()) correlation_push(label, node);
+}
+
+void observe_pop(hash_value label, std::uint64_t node) noexcept {
+    // Reverse order of push, so that each part sees properly nested calls.
+    if (correlation_observing()) correlation_pop(label, node);
+    if (nvtx_observing()) nvtx_pop(label, node);
+}
+
+const region_observer observer{&observe_push, &observe_pop};
+
+void complete(component_info& info) {
+    switch (info.index) {
+        case cuda_event_index: return complete_cuda_event(info);
+        case cupti_activity_index: return complete_cupti_activity(info);
+        case cupti_memory_bytes_index: return complete_cupti_memory_bytes(info);
+        case cupti_callback_index: return complete_cupti_callback(info);
+        case nvtx_marker_index: return complete_nvtx_marker(info);
+        default: break;
+    }
+}
+
+}  // namespace
+
+void refresh_region_observer() noexcept {
+    // Regions already open when the observer appears are not mirrored; each part copes with
+    // pops of nodes it never saw pushed.
+    if (nvtx_observing() || correlation_observing()) {
+        set_region_observer(&observer);
+    } else {
+        remove_region_observer(&observer);  // someone else's observer stays
+    }
+}
+
+void flush_all() noexcept {
+    flush_cupti_activity();
+    flush_cuda_events();
+}
+
+}  // namespace tim::gpu::parts
+
+extern "C" TIMEMORY_VISIBLE int timemory_gpu_plugin_register() {
+    using namespace tim;
+    // The library may be both linked (CUDA programs use tim::gpu directly) and dlopened by the
+    // core: the second call finds everything in place.
+    static const int result = [] {
+        try {
+            for (auto info : gpu::component_descriptions()) {
+                gpu::parts::complete(info);
+                registry::add(std::move(info));
+            }
+            add_pending_source(&gpu::parts::flush_all);
+            gpu::parts::refresh_region_observer();
+            return 0;
+        } catch (const std::exception& e) {
+            log::warning("GPU plugin: ", e.what());
+            return 1;
+        }
+    }();
+    return result;
+}

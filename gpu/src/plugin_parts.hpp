@@ -1,0 +1,42 @@
+// Private to gpu/src: how plugin.cpp assembles the plugin from its parts. Each part completes the
+// core's description of its component (core/include/timemory/core/gpu_components.hpp) with its
+// functions, and may take part in the region observer.
+#pragma once
+
+#include "timemory/core/component_info.hpp"
+#include "timemory/core/label.hpp"
+
+#include <cstdint>
+
+namespace tim::gpu::parts {
+
+// ---- components (one file each) ----------------------------------------------------------------
+void complete_cuda_event(component_info& info);          // cuda_event.cpp
+void complete_cupti_activity(component_info& info);      // cupti_activity.cpp
+void complete_cupti_memory_bytes(component_info& info);  // cupti_activity.cpp
+void complete_cupti_callback(component_info& info);      // cupti_callback.cpp
+void complete_nvtx_marker(component_info& info);         // nvtx.cpp
+
+// ---- region observer (plugin.cpp installs one observer that calls every part) -----------------
+// NVTX mirroring (nvtx.cpp): active when a tool is attached and settings.nvtx_mirror is on.
+bool nvtx_observing() noexcept;
+void nvtx_push(hash_value label, std::uint64_t node) noexcept;
+void nvtx_pop(hash_value label, std::uint64_t node) noexcept;
+
+// CUPTI external correlation (cupti_activity.cpp): active only when the callback API is taken by
+// another tool, so that kernels are still attributed to the region that launched them.
+bool correlation_observing() noexcept;
+void correlation_push(hash_value label, std::uint64_t node) noexcept;
+void correlation_pop(hash_value label, std::uint64_t node) noexcept;
+
+/// Install the observer when a part needs it, remove it when none does. Parts call this when
+/// their *_observing() answer changes.
+void refresh_region_observer() noexcept;
+
+/// Flush and process every pending GPU record (activity buffers, cuda_event pairs); called at
+/// finalize before outputs are written, and on demand.
+void flush_all() noexcept;
+void flush_cupti_activity() noexcept;  // cupti_activity.cpp
+void flush_cuda_events() noexcept;     // cuda_event.cpp
+
+}  // namespace tim::gpu::parts
