@@ -1,0 +1,83 @@
+// Host time per kernel launch, bare and with timemory's CUPTI activity tracing on (issue #4's
+// "at most 1 µs per launch" target), in one process: the bare runs come first because tracing,
+// once started, stays on for the process.
+//
+//   build/bench/timemory-bench-cuda-launch [launches=20000] [repeats=7]
+//
+// Each measurement launches an empty kernel `launches` times on one stream in batches of 256,
+// synchronising between batches so that the launch queue never fills (a full queue would make
+// launches wait for the device); only the time inside the launch calls counts, and the best of
+// `repeats` is kept. Without a GPU it says why.
+#include <timemory/gpu/device.hpp>
+#include <timemory/timemory.hpp>
+
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+namespace {
+
+__global__ void empty_kernel() {}
+
+// Host time spent in the launch calls only: the periodic synchronisations (which wait for the
+// device to run the kernels) are outside the timed intervals.
+double ns_per_launch(int launches, cudaStream_t stream) {
+    using clock = std::chrono::steady_clock;
+    clock::duration in_launches{};
+    for (int i = 0; i < launches; i += 256) {
+        const int batch = std::min(256, launches - i);
+        const auto t0 = clock::now();
+        for (int k = 0; k < batch; ++k) empty_kernel<<<1, 1, 0, stream>>>();
+        in_launches += clock::now() - t0;
+        cudaStreamSynchronize(stream);
+    }
+    return std::chrono::duration<double, std::nano>(in_launches).count() / launches;
+}
+
+double best_of(int repeats, int launches, cudaStream_t stream) {
+    double best = 1e300;
+    for (int r = 0; r < repeats; ++r) best = std::min(best, ns_per_launch(launches, stream));
+    return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int launches = argc > 1 ? std::atoi(argv[1]) : 20000;
+    const int repeats = argc > 2 ? std::atoi(argv[2]) : 7;
+    auto& s = tim::settings::instance();
+    s.auto_output = false;
+    s.changed();
+    if (!tim::gpu::has_device()) {
+        std::printf("no GPU: %s\n", tim::gpu::device_unavailable_reason().c_str());
+        return 0;
+    }
+    cudaStream_t stream = nullptr;
+    cudaStreamCreate(&stream);
+    ns_per_launch(launches, stream);  // warm up: module load, first-launch costs
+    const double bare = best_of(repeats, launches, stream);
+
+    // Tracing on: a region that samples cupti_activity starts the CUPTI session; every launch in
+    // the region is then attributed to it through the subscriber's callback.
+    tim::runtime_bundle region{"launches", tim::registry::parse_list("wall_clock, cupti_activity")};
+    region.start();
+    ns_per_launch(launches, stream);
+    const double traced = best_of(repeats, launches, stream);
+    region.stop();
+    const auto rows = tim::component_view(tim::collect_results(), tim::registry::get("cupti_activity"));
+    double kernels = 0.0;
+    for (const auto& row : rows) {
+        if (row.label == "launches") kernels = static_cast<double>(row.inclusive[0].count);
+    }
+    std::printf("launch, bare:                   %8.1f ns\n", bare);
+    std::printf("launch, cupti_activity tracing: %8.1f ns\n", traced);
+    std::printf("added per launch:               %8.1f ns (%.2fx)\n", traced - bare, traced / bare);
+    // Device activities under the region: every kernel plus the synchronisations between batches.
+    std::printf("device activities attributed to the region: %.0f (%d kernels + syncs)\n", kernels,
+                launches * (repeats + 1));
+    cudaStreamDestroy(stream);
+    return 0;
+}
