@@ -224,7 +224,7 @@ TEST_F(ApiCallback, AFailedLaunchIsCancelledAndItsStrayRecordIsUnattributed) {
     testing::internal::CaptureStderr();
     processor.end_forced_flush(true);
     testing::internal::GetCapturedStderr();
-    EXPECT_EQ(at::labels(at::rows_of(at::activity_info())), "failing\n  good()\nunattributed\n");
+    EXPECT_EQ(at::labels(at::rows_of(at::activity_info())), "failing\n  good()\nunattributed bad()\n");
 }
 
 TEST_F(ApiCallback, MeasurementOffNotesLaunchesWithoutANode) {

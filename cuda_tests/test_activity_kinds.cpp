@@ -109,13 +109,15 @@ TEST(ActivityLabels, EveryLaunchCopySetAndSyncVariantIsClassifiedByName) {
     }
     for (const char* name : {"cudaDeviceSynchronize", "cudaStreamSynchronize_ptsz",
                              "cudaEventSynchronize", "cudaStreamWaitEvent", "cuCtxSynchronize",
-                             "cuStreamWaitEvent", "cudaThreadSynchronize"}) {
+                             "cuStreamWaitEvent", "cudaThreadSynchronize", "cudaFree",
+                             "cuMemFree_v2", "cudaFreeHost", "cudaFreeArray", "cudaEventQuery", "cuEventQuery",
+                             "cudaEventElapsedTime"}) {
         EXPECT_EQ(act::classify_api(name), api_class::sync) << name;
     }
     for (const char* name :
          {"cudaMalloc", "cudaLaunchHostFunc", "cuLaunchHostFunc_ptsz", "cudaGraphAddMemcpyNode",
           "cudaGraphInstantiate", "cuStreamWaitValue32", "cudaGetLastError",
-          "__cudaPushCallConfiguration"}) {
+          "__cudaPushCallConfiguration", "cudaFreeAsync", "cuMemFreeAsync"}) {
         EXPECT_EQ(act::classify_api(name), api_class::none) << name;
     }
 }

@@ -100,7 +100,13 @@ api_class classify_api(std::string_view name) noexcept {
     if (has("Launch")) return api_class::launch;
     if (has("Memcpy")) return api_class::memcpy;
     if (has("Memset")) return api_class::memset;
-    if (has("Synchronize") || has("WaitEvent")) return api_class::sync;
+    // CUPTI records event queries and elapsed-time reads as event synchronisations too.
+    if (has("Synchronize") || has("WaitEvent") || has("EventQuery") || has("EventElapsedTime")) {
+        return api_class::sync;
+    }
+    // cudaFree / cuMemFree synchronise the device, and CUPTI records that as a synchronisation
+    // of the call (cub's temporary storage makes these frequent); the stream-ordered frees do not.
+    if (has("Free") && !has("Async")) return api_class::sync;
     return api_class::none;
 }
 

@@ -48,7 +48,9 @@ void activity_processor::end_forced_flush(bool final) {
         // Waiting since before this cycle: its forced flush delivered everything already and
         // the launch is still unknown, so it never will be.
         if (!final && it.cycle == m_cycle) return false;
-        attach(no_node_id, it, unattributed_label);
+        // One top-level row per kind of record ("unattributed cudaStreamWaitEvent"), so that
+        // the name says what could not be placed.
+        attach(no_node_id, it, std::string{unattributed_label} + " " + it.label);
         ++moved;
         return true;
     });
@@ -57,7 +59,7 @@ void activity_processor::end_forced_flush(bool final) {
         m_warned = true;
         log::warning(moved, " CUPTI activity record(s) could not be matched to the region ",
                      "that launched them (launched before tracing started, or outside any ",
-                     "tagged region); they are listed under '", unattributed_label, "'");
+                     "tagged region); they are listed under '", unattributed_label, " <name>'");
     }
     m_table.end_forced_flush();
     ++m_cycle;

@@ -8,6 +8,7 @@
 // the remaining events. One mutex guards the pool and the queue; CUDA calls that can take long
 // (record, synchronize) run outside it.
 #include "cuda_event_pool.hpp"
+#include "internal_calls.hpp"
 #include "plugin_parts.hpp"
 #include "timemory/core/log.hpp"
 #include "timemory/core/settings.hpp"
@@ -20,6 +21,7 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -102,6 +104,19 @@ private:
     bool m_clean;
 };
 
+// Wait until the device has passed `event`. Not cudaEventSynchronize: with CUPTI activity on,
+// each of those would itself be recorded as a synchronisation, outside any region — rows under
+// "unattributed" that timemory made, not the program. Polling the event records nothing.
+cudaError_t wait_for(cudaEvent_t event) noexcept {
+    internal_calls_scope internal;  // not the program's synchronisations
+    cudaError_t err = cudaEventQuery(event);
+    while (err == cudaErrorNotReady) {
+        std::this_thread::yield();
+        err = cudaEventQuery(event);
+    }
+    return err;
+}
+
 void release_pair(event_state& s, std::uint32_t start, std::uint32_t stop) noexcept {
     s.pool.release(start);
     s.pool.release(stop);
@@ -109,6 +124,7 @@ void release_pair(event_state& s, std::uint32_t start, std::uint32_t stop) noexc
 
 // ns between two completed events; cudaErrorNotReady while either is still ahead of the device.
 cudaError_t elapsed_ns(const event_state& s, const pending_pair& p, double& ns) noexcept {
+    internal_calls_scope internal;  // not the program's synchronisations
     cudaError_t err = cudaEventQuery(s.pool.event(p.stop));
     if (err == cudaSuccess) err = cudaEventQuery(s.pool.event(p.start));  // another stream?
     if (err != cudaSuccess) return err;
@@ -232,6 +248,7 @@ void cuda_event_finish(const double* start, const double* stop, node_id node) no
 }
 
 void cuda_event_measure(const double* start, const double* stop, double* values) noexcept {
+    internal_calls_scope internal;  // its queries and elapsed times are not the program's
     values[0] = 0.0;
     const std::uint32_t a = index_of(start[0]);
     const std::uint32_t b = index_of(stop[0]);
@@ -250,8 +267,8 @@ void cuda_event_measure(const double* start, const double* stop, double* values)
         second = s.pool.event(b);
     }
     // Stand-alone use has no region to attach a late value to: wait for the device here.
-    cudaError_t err = cudaEventSynchronize(second);
-    if (err == cudaSuccess) err = cudaEventSynchronize(first);
+    cudaError_t err = wait_for(second);
+    if (err == cudaSuccess) err = wait_for(first);
     float ms = 0.0f;
     if (err == cudaSuccess) err = cudaEventElapsedTime(&ms, first, second);
     if (err == cudaSuccess) {
@@ -276,6 +293,7 @@ void complete_cuda_event(component_info& info) {
 }
 
 void flush_cuda_events() noexcept {
+    internal_calls_scope internal;  // its queries and elapsed times are not the program's
     if (!state_created.load(std::memory_order_acquire)) return;  // also: no device
     auto& s = state();
     std::vector<pending_pair> work;
@@ -300,8 +318,8 @@ void flush_cuda_events() noexcept {
     last_error_guard guard;
     for (std::size_t i = 0; i < work.size(); ++i) {
         // Waits for the device: this is the one place cuda_event blocks (results are wanted now).
-        cudaError_t err = cudaEventSynchronize(events[i].second);
-        if (err == cudaSuccess) err = cudaEventSynchronize(events[i].first);
+        cudaError_t err = wait_for(events[i].second);
+        if (err == cudaSuccess) err = wait_for(events[i].first);
         float ms = 0.0f;
         if (err == cudaSuccess) err = cudaEventElapsedTime(&ms, events[i].first, events[i].second);
         if (err == cudaSuccess) {

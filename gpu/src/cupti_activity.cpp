@@ -145,7 +145,7 @@ void start_external_correlation(const std::string& why) {
         r != CUPTI_SUCCESS) {
         log::warning("cupti_activity: external correlation unavailable (",
                      subscriber::result_text(r), "); GPU activity will be listed as '",
-                     unattributed_label, "'");
+                     unattributed_label, " <name>'");
         return;
     }
     // External-correlation records accompany API records only: record those of the traced

@@ -1,4 +1,5 @@
 #include "cupti_subscriber.hpp"
+#include "internal_calls.hpp"
 
 #include "activity_correlation.hpp"
 #include "cupti_api.hpp"
@@ -86,9 +87,9 @@ void api_enter(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_C
     if (traced(c, all)) {
         const std::uint8_t flags = c == api_class::graph_launch ? activity::note_sticky : 0;
         if (!t.has_note) {
-            // Measurement off: a note without a node, so that the records are dropped instead
-            // of ending up "unattributed".
-            t.noted_node = is_enabled() ? current_node_id() : no_node_id;
+            // Measurement off, or timemory's own call: a note without a node, so that the
+            // records are dropped instead of ending up "unattributed".
+            t.noted_node = is_enabled() && !in_internal_calls ? current_node_id() : no_node_id;
             t.noted = data.correlationId;
             t.has_note = true;
             activity::note_correlation({data.correlationId, 0, t.noted_node, flags});
@@ -96,7 +97,8 @@ void api_enter(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_C
             activity::note_correlation({data.correlationId, t.noted, t.noted_node, flags});
         }
     }
-    if (outermost && api_timing.load(std::memory_order_relaxed) && is_enabled()) {
+    if (outermost && api_timing.load(std::memory_order_relaxed) && is_enabled() &&
+        !in_internal_calls) {
         t.graph = &this_thread_graph();
         t.timed_node =
             t.graph->push(function_label(domain, cbid, data.functionName), scope_mode::tree, false);
