@@ -20,14 +20,9 @@ namespace {
 component_info describe(std::uint16_t index, std::string_view id,
                         std::vector<std::string_view> aliases, std::string_view label,
                         std::string_view class_name, unit_kind units, std::string_view description) {
-    component_info info;
+    auto info = describe_component(id, std::move(aliases), label, class_name, units, false,
+                                   description);
     info.index = index;
-    info.id = id;
-    info.aliases = std::move(aliases);
-    info.label = label;
-    info.class_name = class_name;
-    info.units = units;
-    info.description = description;
     return info;
 }
 

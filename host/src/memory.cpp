@@ -42,7 +42,7 @@ std::string statm_unreadable() {
 // Raw values are whole bytes; the output label is the id.
 component_info memory_info(std::string_view id, std::string_view class_name,
                            std::string_view description) {
-    return detail::describe(id, {}, id, class_name, unit_kind::memory, true, description);
+    return detail::describe_component(id, {}, id, class_name, unit_kind::memory, true, description);
 }
 
 struct registrar {

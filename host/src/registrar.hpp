@@ -14,20 +14,7 @@
 
 namespace tim::component::detail {
 
-/// The descriptive part of a single-valued entry; register_component adds the rest.
-inline component_info describe(std::string_view id, std::vector<std::string_view> aliases,
-                               std::string_view label, std::string_view class_name, unit_kind units,
-                               bool integer_values, std::string_view description) {
-    component_info info;
-    info.id = id;
-    info.aliases = std::move(aliases);
-    info.label = label;
-    info.class_name = class_name;
-    info.units = units;
-    info.integer_values = integer_values;
-    info.description = description;
-    return info;
-}
+using ::tim::describe_component;  // the descriptive part; register_component adds the rest
 
 /// Fill in index, raw/value counts, sample and measure from C, then register. Runs from static
 /// initialisers, where an escaping exception would terminate the process: a failure (slot taken

@@ -10,14 +10,14 @@ namespace {
 component_info clock_info(std::string_view id, std::vector<std::string_view> aliases,
                           std::string_view label, std::string_view class_name,
                           std::string_view description) {
-    return detail::describe(id, std::move(aliases), label, class_name, unit_kind::timing, true,
+    return detail::describe_component(id, std::move(aliases), label, class_name, unit_kind::timing, true,
                             description);
 }
 
 component_info util_info(std::string_view id, std::vector<std::string_view> aliases,
                          std::string_view label, std::string_view class_name,
                          std::string_view description) {
-    return detail::describe(id, std::move(aliases), label, class_name, unit_kind::percent, false,
+    return detail::describe_component(id, std::move(aliases), label, class_name, unit_kind::percent, false,
                             description);
 }
 

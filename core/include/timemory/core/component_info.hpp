@@ -7,6 +7,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tim {
@@ -83,5 +84,22 @@ struct component_info {
         }
     }
 };
+
+/// The descriptive part of a single-valued entry (ids, label, units, description); whoever
+/// registers it adds the slot, the sizes and the functions.
+inline component_info describe_component(std::string_view id, std::vector<std::string_view> aliases,
+                                         std::string_view label, std::string_view class_name,
+                                         unit_kind units, bool integer_values,
+                                         std::string_view description) {
+    component_info info;
+    info.id = id;
+    info.aliases = std::move(aliases);
+    info.label = label;
+    info.class_name = class_name;
+    info.units = units;
+    info.integer_values = integer_values;
+    info.description = description;
+    return info;
+}
 
 }  // namespace tim
