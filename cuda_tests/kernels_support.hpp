@@ -6,6 +6,9 @@
 #include "timemory/core/registry.hpp"
 #include "timemory/core/results.hpp"
 
+#include <cuda_runtime_api.h>
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <initializer_list>
 #include <sstream>
@@ -14,22 +17,29 @@
 #include <utility>
 #include <vector>
 
+/// ASSERT that a CUDA call succeeded, printing the call and CUDA's message when it did not.
+#define CUDA_ASSERT(call)                                         \
+    do {                                                          \
+        const cudaError_t cuda_assert_err = (call);               \
+        ASSERT_EQ(cuda_assert_err, cudaSuccess)                   \
+            << #call ": " << cudaGetErrorString(cuda_assert_err); \
+    } while (0)
+
 namespace kernels_test {
 
 using component_list = std::vector<const tim::component_info*>;
 
 /// A region measuring `components` for the lifetime of the object.
 class region {
-public:
-    region(std::string_view label, const component_list& components)
-        : m_bundle{label, components} {
+  public:
+    region(std::string_view label, const component_list& components) : m_bundle{label, components} {
         m_bundle.start();
     }
     ~region() { m_bundle.stop(); }
     region(const region&) = delete;
     region& operator=(const region&) = delete;
 
-private:
+  private:
     tim::runtime_bundle m_bundle;
 };
 

@@ -86,7 +86,7 @@ TEST(ActivityLabels, KernelNamesAreDemangledOncePerNameAndPointerReuseIsCaught) 
     EXPECT_EQ(names.get(nullptr), "<unnamed kernel>");
 }
 
-TEST(ActivityLabels, EveryLaunchCopySetAndSyncVariantIsClassifiedByName) {
+TEST(ActivityLabels, EveryLaunchCopySetSyncAndTeardownVariantIsClassifiedByName) {
     using act::api_class;
     for (const char* name :
          {"cudaLaunchKernel_v7000", "cudaLaunchKernel_ptsz", "__cudaLaunchKernel_v13000",
@@ -107,12 +107,17 @@ TEST(ActivityLabels, EveryLaunchCopySetAndSyncVariantIsClassifiedByName) {
          {"cudaMemset", "cudaMemsetAsync", "cuMemsetD8_v2", "cuMemsetD2D32Async"}) {
         EXPECT_EQ(act::classify_api(name), api_class::memset) << name;
     }
-    for (const char* name : {"cudaDeviceSynchronize", "cudaStreamSynchronize_ptsz",
-                             "cudaEventSynchronize", "cudaStreamWaitEvent", "cuCtxSynchronize",
-                             "cuStreamWaitEvent", "cudaThreadSynchronize", "cudaFree",
-                             "cuMemFree_v2", "cudaFreeHost", "cudaFreeArray", "cudaEventQuery", "cuEventQuery",
-                             "cudaEventElapsedTime"}) {
+    for (const char* name :
+         {"cudaDeviceSynchronize", "cudaStreamSynchronize_ptsz", "cudaEventSynchronize",
+          "cudaStreamWaitEvent", "cuCtxSynchronize", "cuStreamWaitEvent", "cudaThreadSynchronize",
+          "cudaFree", "cuMemFree_v2", "cudaFreeHost", "cudaFreeArray", "cudaEventQuery",
+          "cuEventQuery", "cudaEventElapsedTime"}) {
         EXPECT_EQ(act::classify_api(name), api_class::sync) << name;
+    }
+    // cupti_counters collects its ranges before these (the context goes away).
+    for (const char* name : {"cudaDeviceReset", "cuCtxDestroy_v2", "cuDevicePrimaryCtxReset_v2",
+                             "cuDevicePrimaryCtxRelease_v2"}) {
+        EXPECT_EQ(act::classify_api(name), api_class::teardown) << name;
     }
     for (const char* name :
          {"cudaMalloc", "cudaLaunchHostFunc", "cuLaunchHostFunc_ptsz", "cudaGraphAddMemcpyNode",

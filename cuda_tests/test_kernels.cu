@@ -32,13 +32,6 @@ using tim::gpu::cupti_activity_index;
 using tim::gpu::cupti_memory_bytes_index;
 using ns_t = unsigned long long;
 
-#define CUDA_ASSERT(call)                                         \
-    do {                                                          \
-        const cudaError_t cuda_assert_err = (call);               \
-        ASSERT_EQ(cuda_assert_err, cudaSuccess)                   \
-            << #call ": " << cudaGetErrorString(cuda_assert_err); \
-    } while (0)
-
 // ---- kernels ------------------------------------------------------------------------------------
 
 __global__ void tm_saxpy(int n, float a, const float* x, float* y) {
@@ -70,7 +63,7 @@ constexpr ns_t ms = 1000000ull;
 // ---- fixture ------------------------------------------------------------------------------------
 
 class CudaKernels : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         if (!tim::gpu::has_device()) GTEST_SKIP() << tim::gpu::device_unavailable_reason();
         all = tim::registry::parse_list("wall_clock,cupti_activity,cupti_memory_bytes,cuda_event");

@@ -21,7 +21,9 @@ using namespace kernels_test;
 using tim::gpu::cuda_event_index;
 
 constexpr double pause_ns = 2e6;
-void pause() { std::this_thread::sleep_for(std::chrono::nanoseconds{static_cast<long>(pause_ns)}); }
+void pause() {
+    std::this_thread::sleep_for(std::chrono::nanoseconds{static_cast<long>(pause_ns)});
+}
 
 TEST(CudaHostFallback, GpuComponentsAreListedWithTheDeviceReason) {
     for (const char* id : {"cuda_event", "cupti_activity", "cupti_memory_bytes"}) {

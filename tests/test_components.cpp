@@ -250,6 +250,29 @@ TEST(HostRegistry, KeepsTimemoryBannerDescriptions) {
     EXPECT_EQ(rchar.value_units(1), tim::unit_kind::rate);
 }
 
+TEST(HostRegistry, ValueLayoutIsSetOnceForComponentsWithRunTimeValues) {
+    tim::component_info info;
+    info.index = tim::registry::dynamic_index;
+    info.id = "test_run_time_values";
+    info.label = "test_run_time_values";
+    info.value_count = 0;
+    info.raw_count = 0;
+    const auto index = tim::registry::add(std::move(info));
+    tim::registry::set_value_layout(
+        index, {{"a", "first", tim::unit_kind::count}, {"b", "second", tim::unit_kind::memory}}, 2);
+    const auto* set = tim::registry::at(index);
+    ASSERT_NE(set, nullptr);
+    EXPECT_EQ(set->size(), 2u);
+    EXPECT_EQ(set->raw_count, 2u);
+    EXPECT_EQ(set->value_label(1), "b");
+    EXPECT_EQ(set->value_units(1), tim::unit_kind::memory);
+    // Buffers may have been sized from it by now: a second layout is refused.
+    EXPECT_THROW(tim::registry::set_value_layout(index, {{"c", "", tim::unit_kind::count}}, 1),
+                 std::logic_error);
+    EXPECT_EQ(tim::registry::at(index)->size(), 2u);
+    EXPECT_THROW(tim::registry::set_value_layout(255, {}, 0), std::logic_error);  // empty slot
+}
+
 TEST(WallClock, MeasuresSleep) {
     probe<comp::wall_clock> wall;
     probe<comp::monotonic_clock> mono;

@@ -546,4 +546,22 @@ TEST(PapiDerived, MissingInputsLeaveMetricsOut) {
     EXPECT_TRUE(derived_metrics({"PAPI_TOT_INS", "PAPI_TOT_CYC"}, {1.0}, 1.0).empty());
 }
 
+TEST(GpuDerived, DramBandwidthIsBytesOverKernelTime) {
+    // 4 GB in 2 ms of GPU time: 2 TB/s, whatever the host's wall time.
+    const auto m =
+        tim::derived_metrics({"dram__bytes.sum", "gpu__time_duration.sum", "dram__bytes_read.sum"},
+                             {4e9, 2e6, 3e9}, 5.0);
+    ASSERT_EQ(m.size(), 2u);
+    EXPECT_EQ(m[0].name, "DRAM bandwidth");
+    EXPECT_DOUBLE_EQ(m[0].value, 2e12);
+    EXPECT_EQ(m[0].units, "bytes/s");
+    EXPECT_EQ(m[0].formula, "dram__bytes.sum / gpu__time_duration.sum");
+    EXPECT_EQ(m[1].name, "DRAM read bandwidth");
+    EXPECT_DOUBLE_EQ(m[1].value, 1.5e12);
+    // No GPU time (or zero): no bandwidth.
+    EXPECT_TRUE(tim::derived_metrics({"dram__bytes.sum"}, {4e9}, 1.0).empty());
+    EXPECT_TRUE(tim::derived_metrics({"dram__bytes.sum", "gpu__time_duration.sum"}, {4e9, 0.0}, 1.0)
+                    .empty());
+}
+
 }  // namespace

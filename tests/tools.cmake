@@ -39,10 +39,11 @@ add_test(NAME Tools.avail.gpu
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/tools/check_avail.cmake)
 set_tests_properties(Tools.avail.gpu PROPERTIES ENVIRONMENT "${_tools_env}" TIMEOUT 60 LABELS tools)
 
-# Hardware counters (-H): PAPI events with their availability, CUPTI metrics not yet; papi_array
-# from TIMEMORY_PAPI_EVENTS.
+# Hardware counters (-H): PAPI events with their availability, CUPTI metrics of a chip (--chip,
+# offline); papi_array from TIMEMORY_PAPI_EVENTS.
 add_test(NAME Tools.avail.hw
          COMMAND ${CMAKE_COMMAND} -DAVAIL=$<TARGET_FILE:timemory-avail> -DCASE=hw
-                 -DHAS_PAPI=${TIMEMORY_HAS_PAPI} -P ${CMAKE_CURRENT_SOURCE_DIR}/tools/check_avail.cmake)
+                 -DHAS_PAPI=${TIMEMORY_HAS_PAPI} -DHAS_CUDA=${TIMEMORY_HAS_CUDA}
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/tools/check_avail.cmake)
 set_tests_properties(Tools.avail.hw PROPERTIES ENVIRONMENT "${_tools_env};TIMEMORY_PAPI_EVENTS="
                                                 TIMEOUT 60 LABELS tools)

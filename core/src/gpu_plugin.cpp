@@ -6,9 +6,9 @@
 #include "timemory/core/macros.hpp"
 #include "timemory/core/registry.hpp"
 
+#include <dlfcn.h>
 #include <atomic>
 #include <cstdlib>
-#include <dlfcn.h>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -19,9 +19,10 @@ namespace {
 
 component_info describe(std::uint16_t index, std::string_view id,
                         std::vector<std::string_view> aliases, std::string_view label,
-                        std::string_view class_name, unit_kind units, std::string_view description) {
-    auto info = describe_component(id, std::move(aliases), label, class_name, units, false,
-                                   description);
+                        std::string_view class_name, unit_kind units,
+                        std::string_view description) {
+    auto info =
+        describe_component(id, std::move(aliases), label, class_name, units, false, description);
     info.index = index;
     return info;
 }
@@ -31,7 +32,9 @@ std::string& status_text() {
     return *text;
 }
 
-std::string unavailable_without_plugin() { return status_text(); }
+std::string unavailable_without_plugin() {
+    return status_text();
+}
 void sample_nothing(double*) noexcept {}
 
 // Without the plugin the slots still exist, so that names resolve and say why they can't measure.
@@ -113,8 +116,16 @@ std::vector<component_info> component_descriptions() {
     out.push_back(describe(cupti_callback_index, "cupti_callback", {"cuda_api"}, "cuda_api",
                            "CuptiCallback", unit_kind::timing,
                            "Host time in each CUDA runtime and driver API call (CUPTI callbacks)"));
-    out.push_back(describe(nvtx_marker_index, "nvtx_marker", {"nvtx"}, "nvtx_marker",
-                           "NvtxMarker", unit_kind::count,
+    // One value per metric of settings.cupti_metrics, set when the list is fixed (values arrive
+    // per kernel, as child rows like cupti_activity's).
+    auto counters = describe(cupti_counters_index, "cupti_counters", {"cupti_profiler"},
+                             "cupti_counters", "CuptiCounters", unit_kind::count,
+                             "GPU hardware metrics of each kernel (CUPTI Range Profiler, kernel "
+                             "replay), under the region that launched it");
+    counters.subtree_totals = true;
+    out.push_back(std::move(counters));
+    out.push_back(describe(nvtx_marker_index, "nvtx_marker", {"nvtx"}, "nvtx_marker", "NvtxMarker",
+                           unit_kind::count,
                            "No values: every region is mirrored as an NVTX range automatically "
                            "(nvtx_mirror); listed for timemory compatibility"));
     return out;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 #include <cctype>
 #include <memory>
 #include <mutex>
@@ -19,6 +20,7 @@ constexpr std::uint16_t first_dynamic_slot = 192;
 struct registry_data {
     std::mutex mutex;
     std::array<std::unique_ptr<component_info>, max_components> slots;
+    std::bitset<max_components> layout_set;  ///< set_value_layout() was called for the slot
 };
 registry_data& data() {
     static auto* instance = new registry_data{};
@@ -79,11 +81,11 @@ namespace registry {
 std::uint16_t add(component_info info) {
     // Regions and runtime bundles sample into fixed stack buffers of these sizes.
     if (info.raw_count > max_component_raw || info.value_count > max_component_values) {
-        throw std::invalid_argument(
-            "timemory: component '" + std::string{info.id} + "' has " +
-            std::to_string(info.raw_count) + " raw and " + std::to_string(info.value_count) +
-            " values; at most " + std::to_string(max_component_raw) + " and " +
-            std::to_string(max_component_values) + " are supported");
+        throw std::invalid_argument("timemory: component '" + std::string{info.id} + "' has " +
+                                    std::to_string(info.raw_count) + " raw and " +
+                                    std::to_string(info.value_count) + " values; at most " +
+                                    std::to_string(max_component_raw) + " and " +
+                                    std::to_string(max_component_values) + " are supported");
     }
     auto& d = data();
     std::lock_guard<std::mutex> lock{d.mutex};
@@ -104,6 +106,32 @@ std::uint16_t add(component_info info) {
 const component_info* at(std::uint16_t index) noexcept {
     if (index >= max_components) return nullptr;
     return data().slots[index].get();
+}
+
+void set_value_layout(std::uint16_t index, std::vector<value_info> values, unsigned raw_count) {
+    detail::load_plugins();
+    auto& d = data();
+    std::lock_guard<std::mutex> lock{d.mutex};
+    component_info* info = index < max_components ? d.slots[index].get() : nullptr;
+    if (info == nullptr) {
+        throw std::logic_error("registry::set_value_layout: no component in slot " +
+                               std::to_string(index));
+    }
+    if (d.layout_set[index]) {
+        throw std::logic_error("registry::set_value_layout: the values of '" +
+                               std::string{info->id} + "' were set already");
+    }
+    if (values.size() > max_component_values || raw_count > max_component_raw) {
+        throw std::logic_error("registry::set_value_layout: '" + std::string{info->id} +
+                               "' would have more than " + std::to_string(max_component_values) +
+                               " values");
+    }
+    d.layout_set[index] = true;
+    // Written under the lock, but read without one: callers guarantee nothing was sized from the
+    // entry yet (see the header), so no reader can be looking at these fields.
+    info->value_count = static_cast<unsigned>(values.size());
+    info->raw_count = raw_count;
+    info->values = std::move(values);
 }
 
 std::vector<const component_info*> all() {

@@ -241,6 +241,21 @@ void settings::changed() {
     publish();
 }
 
+std::vector<std::string> settings::split_list(std::string_view text) {
+    std::vector<std::string> out;
+    std::string current;
+    for (char c : text) {
+        if (c == ',' || c == ';' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            if (!current.empty()) out.push_back(std::move(current));
+            current.clear();
+        } else if (c != '"' && c != '\'') {
+            current.push_back(c);
+        }
+    }
+    if (!current.empty()) out.push_back(std::move(current));
+    return out;
+}
+
 bool settings::parse_bool(std::string_view text, bool& out) noexcept {
     text = trim(text);
     if (text.empty()) return false;

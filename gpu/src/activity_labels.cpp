@@ -96,6 +96,11 @@ api_class classify_api(std::string_view name) noexcept {
     // Host functions run on a driver thread and leave no kernel record; graph construction
     // (cudaGraphAddMemcpyNode, ...) leaves none either: only launching a graph does.
     if (has("HostFunc")) return api_class::none;
+    // cudaDeviceReset also synchronises, but CUPTI records no synchronisation for it.
+    if (has("DeviceReset") || has("CtxDestroy") || has("PrimaryCtxReset") ||
+        has("PrimaryCtxRelease")) {
+        return api_class::teardown;
+    }
     if (has("Graph")) return has("Launch") ? api_class::graph_launch : api_class::none;
     if (has("Launch")) return api_class::launch;
     if (has("Memcpy")) return api_class::memcpy;

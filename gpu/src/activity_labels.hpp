@@ -55,6 +55,7 @@ enum class api_class : std::uint8_t {
     memcpy,        ///< one copy record: cudaMemcpy*, cuMemcpy*
     memset,        ///< one set record: cudaMemset*, cuMemset*
     sync,          ///< one synchronisation record: *Synchronize, *WaitEvent
+    teardown,      ///< destroys or resets a context: cudaDeviceReset, cuCtxDestroy, ...
 };
 
 api_class classify_api(std::string_view function_name) noexcept;

@@ -4,18 +4,13 @@
 #pragma once
 
 #include "activity_processor.hpp"
+#include "plugin_parts.hpp"
 
 #include <cstdint>
 
 namespace tim::gpu::activity {
 
-enum class session_state : int {
-    off = 0,      ///< never asked for: nothing CUPTI has been called
-    starting,     ///< being set up by the first sampling thread
-    on,           ///< tracing
-    unavailable,  ///< asked for, but no device or CUPTI refused (warned once)
-    closed,       ///< final flush done (at exit): CUPTI is not called any more
-};
+using parts::session_state;
 
 session_state session() noexcept;
 

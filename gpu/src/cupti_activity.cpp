@@ -214,15 +214,7 @@ session_state session() noexcept {
 
 void start_session() noexcept {
     static std::mutex mutex;
-    std::lock_guard<std::mutex> lock{mutex};
-    if (state.load() != session_state::off) return;
-    state.store(session_state::starting);
-    try {
-        start();
-    } catch (const std::exception& e) {
-        log::warning("cupti_activity: could not start: ", e.what());
-        state.store(session_state::unavailable);
-    }
+    parts::start_once(state, mutex, "cupti_activity", &start);
 }
 
 activity_processor& session_processor() {
@@ -247,9 +239,6 @@ void sample_activity(double*) noexcept {
     if (TIMEMORY_LIKELY(activity::session() != activity::session_state::off)) return;
     activity::start_session();
 }
-
-// The values come from the records; nothing is recorded at pop.
-void finish_nothing(const double*, const double*, std::uint64_t) noexcept {}
 
 void complete(component_info& info) {
     info.raw_count = 0;

@@ -14,27 +14,61 @@
 #pragma once
 
 #include <cupti.h>
+#include <cupti_profiler_host.h>
+#include <cupti_profiler_target.h>
+#include <cupti_range_profiler.h>
+#include <cupti_target.h>
 
 #include <string>
 
 namespace tim::gpu::cupti {
 
 // Every CUPTI function the plugin calls; add a function here before calling it.
-#define TIMEMORY_CUPTI_FUNCTIONS(X)           \
-    X(cuptiActivityEnable)                    \
-    X(cuptiActivityEnableDriverApi)           \
-    X(cuptiActivityEnableRuntimeApi)          \
-    X(cuptiActivityFlushAll)                  \
-    X(cuptiActivityGetNextRecord)             \
-    X(cuptiActivityGetNumDroppedRecords)      \
-    X(cuptiActivityPopExternalCorrelationId)  \
-    X(cuptiActivityPushExternalCorrelationId) \
-    X(cuptiActivityRegisterCallbacks)         \
-    X(cuptiEnableCallback)                    \
-    X(cuptiEnableDomain)                      \
-    X(cuptiGetCallbackName)                   \
-    X(cuptiGetResultString)                   \
-    X(cuptiSubscribe_v2)
+#define TIMEMORY_CUPTI_FUNCTIONS(X)                 \
+    X(cuptiActivityEnable)                          \
+    X(cuptiActivityEnableDriverApi)                 \
+    X(cuptiActivityEnableRuntimeApi)                \
+    X(cuptiActivityFlushAll)                        \
+    X(cuptiActivityGetNextRecord)                   \
+    X(cuptiActivityGetNumDroppedRecords)            \
+    X(cuptiActivityPopExternalCorrelationId)        \
+    X(cuptiActivityPushExternalCorrelationId)       \
+    X(cuptiActivityRegisterCallbacks)               \
+    X(cuptiEnableCallback)                          \
+    X(cuptiEnableDomain)                            \
+    X(cuptiGetCallbackName)                         \
+    X(cuptiGetDeviceId)                             \
+    X(cuptiGetResultString)                         \
+    X(cuptiSubscribe_v2)                            \
+    TIMEMORY_CUPTI_PROFILER_HOST_FUNCTIONS(X)       \
+    X(cuptiDeviceGetChipName)                       \
+    X(cuptiProfilerInitialize)                      \
+    X(cuptiProfilerGetCounterAvailability)          \
+    X(cuptiRangeProfilerEnable)                     \
+    X(cuptiRangeProfilerDisable)                    \
+    X(cuptiRangeProfilerGetCounterDataSize)         \
+    X(cuptiRangeProfilerCounterDataImageInitialize) \
+    X(cuptiRangeProfilerSetConfig)                  \
+    X(cuptiRangeProfilerStart)                      \
+    X(cuptiRangeProfilerStop)                       \
+    X(cuptiRangeProfilerDecodeData)                 \
+    X(cuptiRangeProfilerGetCounterDataInfo)
+
+// The Profiler Host API: metric catalogue, config images and evaluation for a named chip. These
+// work without a GPU or driver (they only read libnvperf_host's chip tables), so the metric
+// catalogue may load libcupti on a machine without a device to call them, and only them.
+#define TIMEMORY_CUPTI_PROFILER_HOST_FUNCTIONS(X) \
+    X(cuptiProfilerHostInitialize)                \
+    X(cuptiProfilerHostDeinitialize)              \
+    X(cuptiProfilerHostGetSupportedChips)         \
+    X(cuptiProfilerHostGetBaseMetrics)            \
+    X(cuptiProfilerHostGetSubMetrics)             \
+    X(cuptiProfilerHostGetMetricProperties)       \
+    X(cuptiProfilerHostConfigAddMetrics)          \
+    X(cuptiProfilerHostGetConfigImageSize)        \
+    X(cuptiProfilerHostGetConfigImage)            \
+    X(cuptiProfilerHostGetNumOfPasses)            \
+    X(cuptiProfilerHostEvaluateToGpuValues)
 
 /// One pointer per function, named like it: api().cuptiActivityEnable(kind).
 struct functions {
@@ -51,7 +85,7 @@ const char* library_name() noexcept;
 /// once; the library is never closed, CUPTI's threads outlive everything). nullptr when the
 /// library or one of the functions is missing: load_error() says why, and nothing stays mapped.
 /// Callers must have established has_device() (or call only functions that are safe without a
-/// driver, cuptiGetCallbackName and cuptiGetResultString).
+/// driver: cuptiGetCallbackName, cuptiGetResultString and the cuptiProfilerHost* functions).
 const functions* load() noexcept;
 
 /// "" when load() succeeds, else "CUPTI not loaded: <dlerror>". Calls load().

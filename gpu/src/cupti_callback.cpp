@@ -21,39 +21,28 @@
 namespace tim::gpu::parts {
 namespace {
 
-enum class timing_state : int { off, on, unavailable };
-std::atomic<timing_state> state{timing_state::off};
+std::atomic<session_state> state{session_state::off};
 
-void start() noexcept {
-    static std::mutex mutex;
-    std::lock_guard<std::mutex> lock{mutex};
-    if (state.load() != timing_state::off) return;
-    try {
-        // No device: refused before libcupti is loaded. subscribe() loads it.
-        std::string why = has_device() ? subscriber::subscribe() : device_unavailable_reason();
-        if (why.empty()) why = subscriber::enable_api_timing();
-        if (!why.empty()) {
-            log::warning("cupti_callback: ", why, "; CUDA API calls are not timed");
-            state.store(timing_state::unavailable);
-            return;
-        }
-        // Registered after the CUDA runtime initialised, so it runs before the runtime's
-        // teardown, whose own API calls are then not timed (the graphs may be going away).
-        std::atexit([] { subscriber::set_api_timing(false); });
-        state.store(timing_state::on);
-    } catch (const std::exception& e) {
-        log::warning("cupti_callback: could not start: ", e.what());
-        state.store(timing_state::unavailable);
+void start() {
+    // No device: refused before libcupti is loaded. subscribe() loads it.
+    std::string why = has_device() ? subscriber::subscribe() : device_unavailable_reason();
+    if (why.empty()) why = subscriber::enable_api_timing();
+    if (!why.empty()) {
+        log::warning("cupti_callback: ", why, "; CUDA API calls are not timed");
+        state.store(session_state::unavailable);
+        return;
     }
+    // Registered after the CUDA runtime initialised, so it runs before the runtime's
+    // teardown, whose own API calls are then not timed (the graphs may be going away).
+    std::atexit([] { subscriber::set_api_timing(false); });
+    state.store(session_state::on);
 }
 
 void sample_callback(double*) noexcept {
-    if (TIMEMORY_LIKELY(state.load(std::memory_order_relaxed) != timing_state::off)) return;
-    start();
+    if (TIMEMORY_LIKELY(state.load(std::memory_order_relaxed) != session_state::off)) return;
+    static std::mutex mutex;
+    start_once(state, mutex, "cupti_callback", &start);
 }
-
-// The values are recorded on the API rows by the callback; nothing is recorded at pop.
-void finish_nothing(const double*, const double*, std::uint64_t) noexcept {}
 
 }  // namespace
 
@@ -61,7 +50,7 @@ void complete_cupti_callback(component_info& info) {
     info.raw_count = 0;
     info.value_count = 1;
     info.sample = &sample_callback;
-    info.finish = &finish_nothing;
+    info.finish = &finish_nothing;  // values are recorded on the API rows by the callback
     info.unavailable = &cupti::unavailable_reason;
     info.subtree_totals = true;
     info.integer_values = true;

@@ -27,6 +27,7 @@ dispatch_tables& tables = *new dispatch_tables{};
 std::atomic<unsigned> correlation_mask{0};
 std::atomic<bool> correlation_all{false};
 std::atomic<bool> api_timing{false};
+std::atomic<const launch_hooks*> hooks{nullptr};
 
 api_class class_of(CUpti_CallbackDomain domain, CUpti_CallbackId cbid) noexcept {
     const auto& table = domain == CUPTI_CB_DOMAIN_RUNTIME_API ? tables.runtime : tables.driver;
@@ -63,6 +64,7 @@ struct api_thread_state {
     node_id noted_node = no_node_id;  ///< its node
     bool has_note = false;            ///< a call in the current outermost call was noted
     bool timing = false;              ///< the outermost call is being timed
+    bool hooked = false;              ///< the outermost call is a launch the hooks entered
     std::uint32_t timed_node = no_node;
     std::int64_t start_ns = 0;
     thread_graph* graph = nullptr;
@@ -80,6 +82,7 @@ void api_enter(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_C
     if (outermost) {
         t.has_note = false;
         t.timing = false;
+        t.hooked = false;
     }
     // Correlation first: the kernel belongs to the region, not to the API row pushed below.
     const bool all = correlation_all.load(std::memory_order_relaxed);
@@ -95,6 +98,14 @@ void api_enter(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_C
             activity::note_correlation({data.correlationId, 0, t.noted_node, flags});
         } else if (data.correlationId != t.noted) {
             activity::note_correlation({data.correlationId, t.noted, t.noted_node, flags});
+        }
+    }
+    if (const auto* h = hooks.load(std::memory_order_acquire); h != nullptr && outermost) {
+        if (c == api_class::launch) {
+            h->enter(data);
+            t.hooked = true;
+        } else if (c == api_class::teardown) {
+            h->teardown(data);
         }
     }
     if (outermost && api_timing.load(std::memory_order_relaxed) && is_enabled() &&
@@ -116,6 +127,12 @@ void api_exit(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_Ca
                            : 0;  // cudaSuccess and CUDA_SUCCESS are 0
     if (result != 0 && t.has_note && traced(class_of(domain, cbid), correlation_all.load())) {
         activity::note_correlation({data.correlationId, 0, no_node_id, activity::note_cancel});
+    }
+    if (outermost && t.hooked) {
+        t.hooked = false;
+        if (const auto* h = hooks.load(std::memory_order_acquire); h != nullptr) {
+            h->exit(data, result != 0);
+        }
     }
     if (outermost && t.timing) {
         const double elapsed = static_cast<double>(now_ns() - t.start_ns);
@@ -161,6 +178,10 @@ void set_correlation(unsigned class_mask, bool all_calls) noexcept {
 
 void set_api_timing(bool on) noexcept {
     api_timing.store(on, std::memory_order_relaxed);
+}
+
+void set_launch_hooks(const launch_hooks* h) noexcept {
+    hooks.store(h, std::memory_order_release);
 }
 
 void on_api(CUpti_CallbackDomain domain, CUpti_CallbackId cbid,
@@ -218,29 +239,51 @@ dispatch_tables tables_from_cupti() {
     return t;
 }
 
-std::string enable_correlation(unsigned class_mask, bool all_calls) {
-    static std::mutex mutex;
-    std::lock_guard<std::mutex> lock{mutex};
-    if (handle == nullptr) return "no CUPTI subscriber";
+namespace {
+// Enable the callbacks of every function whose class is in `class_mask` (every function with
+// `all_calls`). Callers hold enable_mutex.
+CUptiResult enable_classes(unsigned class_mask, bool all_calls) {
     CUptiResult r = CUPTI_SUCCESS;
     if (all_calls) {
         for (auto domain : {CUPTI_CB_DOMAIN_RUNTIME_API, CUPTI_CB_DOMAIN_DRIVER_API}) {
             if (r == CUPTI_SUCCESS) r = cupti::api().cuptiEnableDomain(1, handle, domain);
         }
-    } else {
-        const auto enable = [&](CUpti_CallbackDomain domain, const std::vector<api_class>& table) {
-            for (std::uint32_t cbid = 0; cbid < table.size() && r == CUPTI_SUCCESS; ++cbid) {
-                if ((class_mask & activity::class_bit(table[cbid])) != 0 &&
-                    table[cbid] != api_class::none) {
-                    r = cupti::api().cuptiEnableCallback(1, handle, domain, cbid);
-                }
-            }
-        };
-        enable(CUPTI_CB_DOMAIN_RUNTIME_API, tables.runtime);
-        enable(CUPTI_CB_DOMAIN_DRIVER_API, tables.driver);
+        return r;
     }
-    if (r != CUPTI_SUCCESS) return "cuptiEnableCallback: " + result_text(r);
+    const auto enable = [&](CUpti_CallbackDomain domain, const std::vector<api_class>& table) {
+        for (std::uint32_t cbid = 0; cbid < table.size() && r == CUPTI_SUCCESS; ++cbid) {
+            if ((class_mask & activity::class_bit(table[cbid])) != 0 &&
+                table[cbid] != api_class::none) {
+                r = cupti::api().cuptiEnableCallback(1, handle, domain, cbid);
+            }
+        }
+    };
+    enable(CUPTI_CB_DOMAIN_RUNTIME_API, tables.runtime);
+    enable(CUPTI_CB_DOMAIN_DRIVER_API, tables.driver);
+    return r;
+}
+std::mutex enable_mutex;
+}  // namespace
+
+std::string enable_correlation(unsigned class_mask, bool all_calls) {
+    std::lock_guard<std::mutex> lock{enable_mutex};
+    if (handle == nullptr) return "no CUPTI subscriber";
+    if (const auto r = enable_classes(class_mask, all_calls); r != CUPTI_SUCCESS) {
+        return "cuptiEnableCallback: " + result_text(r);
+    }
     set_correlation(class_mask, all_calls);
+    return {};
+}
+
+std::string enable_launch_hooks(const launch_hooks* h) {
+    std::lock_guard<std::mutex> lock{enable_mutex};
+    if (handle == nullptr) return "no CUPTI subscriber";
+    const unsigned mask =
+        activity::class_bit(api_class::launch) | activity::class_bit(api_class::teardown);
+    if (const auto r = enable_classes(mask, false); r != CUPTI_SUCCESS) {
+        return "cuptiEnableCallback: " + result_text(r);
+    }
+    set_launch_hooks(h);
     return {};
 }
 

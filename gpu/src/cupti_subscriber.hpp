@@ -51,6 +51,19 @@ void set_correlation(unsigned class_mask, bool all_calls) noexcept;
 /// Time every outermost API call (cupti_callback).
 void set_api_timing(bool on) noexcept;
 
+/// cupti_counters' hooks (cupti_counters.cpp): `enter` and `exit` run for the outermost call of
+/// every kernel launch (a runtime launch and the driver launch it makes are one call), `exit`
+/// with whether the call failed; `teardown` runs on entering a call that destroys or resets a
+/// context (cudaDeviceReset, cuCtxDestroy, cuDevicePrimaryCtxReset, ...).
+struct launch_hooks {
+    void (*enter)(const CUpti_CallbackData& data) noexcept = nullptr;
+    void (*exit)(const CUpti_CallbackData& data, bool failed) noexcept = nullptr;
+    void (*teardown)(const CUpti_CallbackData& data) noexcept = nullptr;
+};
+
+/// Call `hooks` (nullptr: stop calling them); they must live for the process.
+void set_launch_hooks(const launch_hooks* hooks) noexcept;
+
 /// The callback body for CUPTI_CB_DOMAIN_RUNTIME_API / DRIVER_API.
 void on_api(CUpti_CallbackDomain domain, CUpti_CallbackId cbid,
             const CUpti_CallbackData& data) noexcept;
@@ -67,6 +80,9 @@ dispatch_tables tables_from_cupti();
 /// Enable the callbacks `set_correlation(class_mask, all_calls)` needs, then set it.
 /// "" on success, else the CUPTI error.
 std::string enable_correlation(unsigned class_mask, bool all_calls);
+
+/// Enable the launch and teardown callbacks, then set_launch_hooks(hooks). "" or the CUPTI error.
+std::string enable_launch_hooks(const launch_hooks* hooks);
 
 /// Enable every runtime and driver callback, then set_api_timing(true). "" or the CUPTI error.
 std::string enable_api_timing();

@@ -1,6 +1,7 @@
 // The plugin's entry point: libtimemory dlopens this library and calls
 // timemory_gpu_plugin_register() once (core/src/gpu_plugin.cpp). It registers the GPU components
 // and owns the one region observer that the NVTX and CUPTI parts share.
+#include "counters_catalogue.hpp"
 #include "plugin_parts.hpp"
 
 #include "timemory/core/gpu_components.hpp"
@@ -30,12 +31,20 @@ const region_observer observer{&observe_push, &observe_pop};
 
 void complete(component_info& info) {
     switch (info.index) {
-        case cuda_event_index: return complete_cuda_event(info);
-        case cupti_activity_index: return complete_cupti_activity(info);
-        case cupti_memory_bytes_index: return complete_cupti_memory_bytes(info);
-        case cupti_callback_index: return complete_cupti_callback(info);
-        case nvtx_marker_index: return complete_nvtx_marker(info);
-        default: break;
+        case cuda_event_index:
+            return complete_cuda_event(info);
+        case cupti_activity_index:
+            return complete_cupti_activity(info);
+        case cupti_memory_bytes_index:
+            return complete_cupti_memory_bytes(info);
+        case cupti_callback_index:
+            return complete_cupti_callback(info);
+        case nvtx_marker_index:
+            return complete_nvtx_marker(info);
+        case cupti_counters_index:
+            return complete_cupti_counters(info);
+        default:
+            break;
     }
 }
 
@@ -51,7 +60,23 @@ void refresh_region_observer() noexcept {
     }
 }
 
+void start_once(std::atomic<session_state>& state, std::mutex& mutex, const char* component,
+                void (*start)()) noexcept {
+    std::lock_guard<std::mutex> lock{mutex};
+    if (state.load() != session_state::off) return;
+    state.store(session_state::starting);
+    try {
+        start();
+    } catch (const std::exception& e) {
+        log::warning(component, ": could not start: ", e.what());
+        state.store(session_state::unavailable);
+    }
+}
+
+void finish_nothing(const double*, const double*, std::uint64_t) noexcept {}
+
 void flush_all() noexcept {
+    flush_cupti_counters();
     flush_cupti_activity();
     flush_cuda_events();
 }
@@ -69,6 +94,7 @@ extern "C" TIMEMORY_VISIBLE int timemory_gpu_plugin_register() {
                 registry::add(std::move(info));
             }
             add_pending_source(&gpu::parts::flush_all);
+            gpu::counters::install_metrics_backend();
             gpu::parts::refresh_region_observer();
             return 0;
         } catch (const std::exception& e) {

@@ -6,7 +6,9 @@
 #include "timemory/core/component_info.hpp"
 #include "timemory/core/label.hpp"
 
+#include <atomic>
 #include <cstdint>
+#include <mutex>
 
 namespace tim::gpu::parts {
 
@@ -16,6 +18,26 @@ void complete_cupti_activity(component_info& info);      // cupti_activity.cpp
 void complete_cupti_memory_bytes(component_info& info);  // cupti_activity.cpp
 void complete_cupti_callback(component_info& info);      // cupti_callback.cpp
 void complete_nvtx_marker(component_info& info);         // nvtx.cpp
+void complete_cupti_counters(component_info& info);      // cupti_counters.cpp
+
+// ---- sessions started by the first sample (cupti_activity, cupti_callback, cupti_counters) -----
+enum class session_state : int {
+    off = 0,      ///< never asked for: nothing CUPTI has been called
+    starting,     ///< being set up by the first sampling thread
+    on,           ///< collecting
+    unavailable,  ///< asked for, but no device or CUPTI refused (warned once)
+    closed,       ///< final flush done (at exit): CUPTI is not called any more
+};
+
+/// The first caller (under `mutex`) sets `starting` and runs `start`, which sets `on` or
+/// `unavailable`; everyone else returns at once. An exception from `start` is warned about as
+/// "<component>: could not start: <what>" and leaves `unavailable`.
+void start_once(std::atomic<session_state>& state, std::mutex& mutex, const char* component,
+                void (*start)()) noexcept;
+
+/// finish_fn of components whose values come from CUPTI records or callbacks rather than from
+/// their two samples: nothing is recorded at pop.
+void finish_nothing(const double*, const double*, std::uint64_t) noexcept;
 
 // ---- region observer (plugin.cpp installs one observer that calls every part) -----------------
 // NVTX mirroring (nvtx.cpp): active when a tool is attached and settings.nvtx_mirror is on.
@@ -38,5 +60,6 @@ void refresh_region_observer() noexcept;
 void flush_all() noexcept;
 void flush_cupti_activity() noexcept;  // cupti_activity.cpp
 void flush_cuda_events() noexcept;     // cuda_event.cpp
+void flush_cupti_counters() noexcept;  // cupti_counters.cpp
 
 }  // namespace tim::gpu::parts

@@ -130,19 +130,15 @@ void report(const configuration& c) {
     }
 }
 
-/// papi_array's registry entry gets one value per accepted event. This is the only change ever
-/// made to it after registration, made once, before anything was sized from it (see top).
+/// papi_array's registry entry gets one value per accepted event, once, before anything was
+/// sized from it (see top).
 void complete_registry_entry(const fixed_events& fixed) {
-    auto* info = const_cast<component_info*>(registry::at(component::papi_array_index));
-    if (info == nullptr || info->id != "papi_array") return;
     const auto n = static_cast<unsigned>(fixed.spec.names.size());
     std::vector<value_info> values;
     for (unsigned i = 0; i < n; ++i) {
         values.push_back({fixed.spec.names[i], fixed.descriptions[i], fixed.kinds[i]});
     }
-    info->values = std::move(values);
-    info->raw_count = n;
-    info->value_count = n;
+    registry::set_value_layout(component::papi_array_index, std::move(values), n);
 }
 
 }  // namespace

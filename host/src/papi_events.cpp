@@ -2,6 +2,8 @@
 // description of each event and whether it can be counted here.
 #include "papi_backend.hpp"
 
+#include "timemory/core/settings.hpp"
+
 #include <span>
 #include <string>
 #include <vector>
@@ -55,18 +57,7 @@ std::vector<event_info> list_events() {
 }
 
 std::vector<std::string> split_events(std::string_view text) {
-    std::vector<std::string> out;
-    std::string current;
-    for (char c : text) {
-        if (c == ',' || c == ';' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            if (!current.empty()) out.push_back(std::move(current));
-            current.clear();
-        } else if (c != '"' && c != '\'') {
-            current.push_back(c);
-        }
-    }
-    if (!current.empty()) out.push_back(std::move(current));
-    return out;
+    return settings::split_list(text);
 }
 
 }  // namespace tim::papi

@@ -5,12 +5,17 @@
 //   hw.info("perf::TASK-CLOCK").long_description()
 //   timemory.settings.papi_events = ["perf::TASK-CLOCK", "perf::PAGE-FAULTS"]
 //   with timemory.util.marker(["wall_clock", "papi_array"]): ...
+//   hw.available(hw.api.cupti, chip="GH100")      # CUPTI metrics of a chip, without a GPU
+//   hw.cupti_configuration(chip="GH100")["passes"]
 //
-// PAPI on the CPU comes from timemory/components/papi.hpp; CUPTI metrics (NVIDIA GPUs) are not
-// available yet and say so wherever they would appear.
+// PAPI on the CPU comes from timemory/components/papi.hpp; CUPTI metrics (NVIDIA GPUs) from
+// timemory/core/gpu_metrics.hpp, whose catalogue works offline for a named chip.
 #include "bindings.hpp"
 
 #include "timemory/components/papi.hpp"
+#include "timemory/core/gpu_metrics.hpp"
+#include "timemory/core/settings.hpp"
+#include "timemory/hardware_counters.hpp"
 
 #include <pybind11/stl.h>
 
@@ -22,26 +27,39 @@
 namespace tim::python {
 namespace {
 
-enum class counter_api : int { papi = 0, cupti = 1, unknown = 2 };
+namespace hw = hardware_counters;
+namespace metrics = gpu::metrics;
+using counter_api = hw::api;
+using counter_info = hw::counter;
 
-constexpr const char* cupti_not_available = "CUPTI metrics: not available yet";
+std::string chip_text(const py::object& chip) {
+    return chip.is_none() ? std::string{} : chip.cast<std::string>();
+}
 
-/// One counter: PAPI's description of an event, or a CUPTI name that cannot be described yet.
-struct counter_info {
-    counter_api api = counter_api::papi;
-    papi::event_info event;
-};
+counter_info lookup(const std::string& symbol, counter_api api, const py::object& chip) {
+    const auto name = chip_text(chip);
+    py::gil_scoped_release release;  // PAPI probes the event; CUPTI may load its tables
+    return hw::info(symbol, api, name);
+}
 
-counter_info lookup(const std::string& symbol, counter_api api) {
-    if (api == counter_api::cupti) {
-        counter_info out{api, {}};
-        out.event.name = symbol;
-        out.event.reason = cupti_not_available;
-        return out;
-    }
-    // `unknown` looks the name up in PAPI, the only back-end that can describe counters now.
-    py::gil_scoped_release release;
-    return {counter_api::papi, papi::query_event(symbol)};
+/// {name: reason} of the names a configuration left out.
+py::dict rejected_dict(const std::vector<std::pair<std::string, std::string>>& rejected) {
+    py::dict out;
+    for (const auto& [name, why] : rejected) out[py::str(name)] = why;
+    return out;
+}
+
+py::dict metric_set_dict(const metrics::metric_set& c) {
+    py::dict out;
+    out["chip"] = c.chip;
+    out["requested"] = c.requested;
+    out["metrics"] = c.metrics;
+    out["rejected"] = rejected_dict(c.rejected);
+    out["passes"] = c.passes;
+    out["passes_each"] = c.passes_each;
+    out["reason"] = c.reason;
+    out["fixed"] = c.fixed;
+    return out;
 }
 
 /// "perf::TASK-CLOCK" -> "perf__TASK_CLOCK": a valid Python attribute name.
@@ -53,25 +71,15 @@ std::string python_symbol(const std::string& name) {
 }
 
 std::vector<counter_info> papi_events(bool only_available) {
-    std::vector<papi::event_info> events;
-    {
-        py::gil_scoped_release release;  // probing every event takes tens of milliseconds
-        events = papi::list_events();
-    }
-    std::vector<counter_info> out;
-    for (auto& e : events) {
-        if (!only_available || e.available) out.push_back({counter_api::papi, std::move(e)});
-    }
-    return out;
+    py::gil_scoped_release release;  // probing every event takes tens of milliseconds
+    return hw::available(counter_api::papi, only_available);
 }
 
 py::dict configuration_dict(const papi::configuration& c) {
-    py::dict rejected;
-    for (const auto& [name, why] : c.rejected) rejected[py::str(name)] = why;
     py::dict out;
     out["requested"] = c.requested;
     out["events"] = c.events;
-    out["rejected"] = rejected;
+    out["rejected"] = rejected_dict(c.rejected);
     out["reason"] = c.reason;
     out["fixed"] = c.fixed;
     return out;
@@ -85,7 +93,7 @@ py::object make_preset_class(py::module_& m) {
     ns["__doc__"] =
         "One read-only attribute per hardware counter that can be counted here "
         "(its python_symbol: perf::TASK-CLOCK -> perf__TASK_CLOCK), each an Info. "
-        "CUPTI metrics: not available yet.";
+        "PAPI only: CUPTI metrics are listed by available(api.cupti).";
     for (auto& c : papi_events(true)) ns[py::str(python_symbol(c.event.name))] = py::cast(c);
     py::object type = py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(&PyType_Type));
     py::object cls = type("preset", py::make_tuple(), ns);
@@ -99,9 +107,11 @@ void init_hardware_counters(py::module_& root) {
     auto m = root.def_submodule(
         "hardware_counters",
         "Hardware counters: PAPI presets and native events on the CPU (counted by the papi_array "
-        "component from settings.papi_events) and CUPTI metrics on NVIDIA GPUs (CUPTI metrics: "
-        "not available yet). available() lists every counter with whether it can be counted "
-        "here, info(name) describes one, derived() computes IPC and FLOP/s from totals.");
+        "component from settings.papi_events) and CUPTI metrics on NVIDIA GPUs (collected by "
+        "cupti_counters from settings.cupti_metrics; listed offline for a named chip, e.g. "
+        "chip='GH100'). available() lists every counter with whether it can be counted here, "
+        "info(name) describes one, derived() computes IPC, FLOP/s and DRAM bandwidth from "
+        "totals.");
     py::enum_<counter_api>(m, "api", "Counter back-ends")
         .value("papi", counter_api::papi)
         .value("cupti", counter_api::cupti)
@@ -111,8 +121,10 @@ void init_hardware_counters(py::module_& root) {
 
     py::class_<counter_info>(m, "Info", "Description of one hardware counter")
         .def(py::init(&lookup), py::arg("symbol"), py::arg("api") = counter_api::papi,
-             "Look `symbol` up (PAPI for api.papi and api.unknown)")
-        .def("api", [](const counter_info& i) { return i.api; })
+             py::arg("chip") = py::none(),
+             "Look `symbol` up: PAPI for api.papi, CUPTI for api.cupti (on `chip`, default this "
+             "machine's GPU), api.unknown by the name's form (CUPTI's have '__')")
+        .def("api", [](const counter_info& i) { return i.source; })
         .def("symbol", [](const counter_info& i) { return i.event.name; })
         .def("python_symbol", [](const counter_info& i) { return python_symbol(i.event.name); })
         .def("short_description",
@@ -132,13 +144,23 @@ void init_hardware_counters(py::module_& root) {
             [](const counter_info& i) {
                 return i.event.kind == unit_kind::timing ? std::string{"ns"} : i.event.units;
             },
-            "Units of the raw count ('ns' for perf's software clocks, '' for plain counts)")
+            "Units of the raw count ('ns' for perf's software clocks, '' for plain counts; "
+            "CUPTI's dimension: 'byte', 'nanosecond', 'percent', ...)")
         .def(
             "preset", [](const counter_info& i) { return i.event.preset; },
             "A PAPI preset (PAPI_*) rather than a native event")
         .def(
             "component", [](const counter_info& i) { return i.event.component; },
-            "The PAPI component that provides it (perf_event, ...)")
+            "The PAPI component that provides it (perf_event, ...), or 'cupti'")
+        .def(
+            "chip", [](const counter_info& i) { return i.chip; },
+            "CUPTI: the GPU chip it was described for ('' for PAPI)")
+        .def(
+            "metric_type", [](const counter_info& i) { return i.metric_type; },
+            "CUPTI: 'counter', 'ratio' or 'throughput' ('' for PAPI)")
+        .def(
+            "submetrics", [](const counter_info& i) { return i.submetrics; },
+            "CUPTI: the suffixes that make a collectable name of a base metric ('.sum', ...)")
         .def("__repr__", [](const counter_info& i) {
             return "Info('" + i.event.name + "', " +
                    (i.event.available ? std::string{"available"}
@@ -147,27 +169,59 @@ void init_hardware_counters(py::module_& root) {
         });
 
     m.def("info", &lookup, py::arg("symbol"), py::arg("api") = counter_api::papi,
-          "The Info of one counter; an unknown name gives available() False with the reason");
+          py::arg("chip") = py::none(),
+          "The Info of one counter; an unknown name gives available() False with the reason. "
+          "api.cupti without a chip and without a GPU raises RuntimeError saying so.");
     m.def(
         "available",
-        [](py::object api, bool only_available) {
-            std::vector<counter_info> out;
-            if (api.is_none() || api.cast<counter_api>() != counter_api::cupti) {
-                out = papi_events(only_available);
-            }
-            return out;  // CUPTI metrics: not available yet
+        [](py::object api, bool only_available, py::object chip) {
+            const auto which = api.is_none() ? counter_api::unknown : api.cast<counter_api>();
+            const auto name = chip_text(chip);
+            py::gil_scoped_release release;
+            return hw::available(which, only_available, name);
         },
         py::arg("api") = py::none(), py::arg("only_available") = false,
-        "Every PAPI preset and native event (api=None or api.papi) as Info, each with its "
-        "description and whether it can be counted here; only_available=True keeps those that "
-        "can. CUPTI metrics: not available yet (api.cupti gives []).");
+        py::arg("chip") = py::none(),
+        "Every PAPI preset and native event (api.papi) and every CUPTI base metric of `chip` "
+        "(api.cupti; default: this machine's GPU, none without one) as Info, each with its "
+        "description and whether it can be counted here; api=None gives both. "
+        "only_available=True keeps those that can be counted here.");
+    m.def("cupti_chips", &metrics::supported_chips,
+          "GPU chips whose CUPTI metrics can be listed offline (GA100, GH100, ...)");
+    m.def(
+        "cupti_configuration",
+        [](py::object chip) {
+            if (chip.is_none()) return metric_set_dict(metrics::current_configuration());
+            auto names = settings::split_list(settings::instance().cupti_metrics);
+            if (names.empty()) names = settings::split_list(metrics::default_metrics);
+            return metric_set_dict(metrics::check(names, chip.cast<std::string>()));
+        },
+        py::arg("chip") = py::none(),
+        "What cupti_counters collects: {'chip', 'requested', 'metrics', 'rejected': {name: "
+        "reason}, 'passes', 'passes_each', 'reason', 'fixed'} for settings.cupti_metrics (its "
+        "default when empty) on this machine's GPU, or checked for `chip` offline.");
+    m.def(
+        "check_cupti_metrics",
+        [](const std::vector<std::string>& names, py::object chip) {
+            std::string chip_name = chip_text(chip);
+            if (chip_name.empty()) {
+                std::string why;
+                chip_name = hw::device_chip(why);
+                if (chip_name.empty()) throw std::runtime_error(why + "; name a chip, e.g. GH100");
+            }
+            return metric_set_dict(metrics::check(names, chip_name));
+        },
+        py::arg("metrics"), py::arg("chip") = py::none(),
+        "Validate CUPTI metric names for `chip` (default: this machine's GPU) and count the "
+        "replay passes they need, alone and together (same dict as cupti_configuration())");
     m.def(
         "working", [] { return papi::working(); }, "Whether PAPI works in this process");
     m.def(
         "unavailable_reason", [] { return papi::unavailable_reason(); },
         "Why PAPI does not work here ('' when it does)");
     m.def("papi_version", [] { return papi::version(); });
-    m.attr("cupti_reason") = cupti_not_available;
+    m.def("cupti_unavailable_reason", &hw::cupti_unavailable_reason,
+          "Why CUPTI metrics cannot be collected here ('' when they can)");
 
     m.def(
         "configuration", [] { return configuration_dict(papi::current_configuration()); },
@@ -196,7 +250,7 @@ void init_hardware_counters(py::module_& root) {
                 values.push_back(value.cast<double>());
             }
             py::dict out;
-            for (const auto& d : papi::derived_metrics(events, values, wall_seconds)) {
+            for (const auto& d : derived_metrics(events, values, wall_seconds)) {
                 out[py::str(d.name)] = d.value;
             }
             return out;
@@ -205,8 +259,9 @@ void init_hardware_counters(py::module_& root) {
         "Derived metrics from event totals ({'PAPI_TOT_INS': n, ...}, e.g. a region's "
         "papi_array values) and the region's wall time in seconds: 'IPC' = PAPI_TOT_INS / "
         "PAPI_TOT_CYC; 'DP FLOP/s' = PAPI_DP_OPS / wall_seconds, 'SP FLOP/s' likewise, "
-        "'FLOP/s' = their sum (or PAPI_FP_OPS / wall_seconds). Metrics whose inputs are "
-        "missing are left out.");
+        "'FLOP/s' = their sum (or PAPI_FP_OPS / wall_seconds); from a region's cupti_counters "
+        "values, 'DRAM bandwidth' = dram__bytes.sum / gpu__time_duration.sum in bytes/s (read "
+        "and write likewise). Metrics whose inputs are missing are left out.");
 
     // Raw PAPI event sets behind timemory.api.papi (RuntimeError with PAPI's reason on failure).
     namespace sets = papi::event_sets;
@@ -225,6 +280,8 @@ void init_hardware_counters(py::module_& root) {
     // `preset` is built on first access (PEP 562 module __getattr__), then cached as an attribute.
     m.def("__getattr__", [m](const std::string& name) mutable -> py::object {
         if (name == "preset") return make_preset_class(m);
+        if (name == "cupti_reason")
+            return py::str(hw::cupti_unavailable_reason());  // computed: probes the GPU
         throw py::attribute_error("module 'timemory.hardware_counters' has no attribute '" + name +
                                   "'");
     });

@@ -1,5 +1,5 @@
 """GPU components from Python (issue #4): the classes CudaEvent, CuptiActivity, CuptiMemoryBytes,
-CuptiCallback and NvtxMarker, their availability and its reason, and the host fallback: asking for
+CuptiCallback, NvtxMarker and CuptiCounters (issue #5), their availability and its reason, and the host fallback: asking for
 a GPU component where it cannot measure warns once and every other component keeps measuring.
 
 Most checks are for a machine without a CUDA device (or a build without CUDA), where the reason is
@@ -21,9 +21,10 @@ GPU_CLASSES = {
     "CuptiMemoryBytes": "cupti_memory_bytes",
     "CuptiCallback": "cupti_callback",
     "NvtxMarker": "nvtx_marker",
+    "CuptiCounters": "cupti_counters",
 }
 # Components that need a device (NVTX mirroring needs none: it is a no-op without a tool).
-DEVICE_CLASSES = ["CudaEvent", "CuptiActivity", "CuptiMemoryBytes"]
+DEVICE_CLASSES = ["CudaEvent", "CuptiActivity", "CuptiMemoryBytes", "CuptiCounters"]
 
 HAS_DEVICE = component.CudaEvent.is_available()
 REASON = component.CudaEvent.unavailable_reason()

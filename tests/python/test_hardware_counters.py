@@ -209,10 +209,7 @@ def test_available_lists_papi_presets_and_natives_with_availability():
     assert all(e.available() == (e.reason() == "") for e in events)
     assert {e.symbol() for e in hw.available(only_available=True)} == \
         {e.symbol() for e in events if e.available()}
-    # CUPTI metrics: not available yet, and said so.
-    assert hw.available(hw.api.cupti) == []
-    assert hw.cupti_reason == "CUPTI metrics: not available yet"
-    assert hw.Info("sm__cycles_elapsed.avg", hw.api.cupti).reason() == hw.cupti_reason
+    assert all(e.api() == hw.api.papi for e in hw.available(hw.api.papi))
 
 
 def test_info_of_an_unknown_name_says_why():
@@ -238,6 +235,9 @@ def test_derived_metrics_are_ratios_of_totals():
                                        "FLOP/s": 3e9}
     assert hw.derived(totals) == {"IPC": 2.0}  # no wall time, no rates
     assert hw.derived({"perf::TASK-CLOCK": 1e9}, 1.0) == {}
+    # GPU: DRAM bytes over the kernels' own time (ns), not over the wall time.
+    assert hw.derived({"dram__bytes.sum": 4e9, "gpu__time_duration.sum": 2e6}, 5.0) == \
+        {"DRAM bandwidth": 2e12}
 
 
 def test_api_papi_drives_raw_event_sets():
@@ -274,9 +274,83 @@ def test_api_papi_drives_raw_event_sets():
     assert out["stop"][1] > 0
 
 
-def test_api_cupti_says_not_available_yet():
+# ---- CUPTI metrics (NVIDIA GPUs): the catalogue works offline for a named chip ---------------
+
+def cupti_catalogue_or_skip():
+    try:
+        return hw.cupti_chips()
+    except RuntimeError as e:  # built without CUDA, or libcupti missing
+        pytest.skip(str(e))
+
+
+def has_gpu():
+    return timemory.component.CuptiCounters.unavailable_reason().find("no CUDA device") < 0
+
+
+def test_cupti_metrics_of_a_chip_are_listed_offline():
+    assert "GH100" in cupti_catalogue_or_skip()
+    metrics = hw.available(hw.api.cupti, chip="GH100")
+    assert len(metrics) > 3000
+    by_name = {m.symbol(): m for m in metrics}
+    dram = by_name["dram__bytes"]
+    assert dram.api() == hw.api.cupti and dram.chip() == "GH100" and dram.component() == "cupti"
+    assert dram.units() == "byte" and dram.metric_type() == "counter"
+    assert ".sum" in dram.submetrics() and dram.long_description()
+    assert by_name["gpu__time_duration"].units() == "ns"  # a time: raw nanoseconds
+    if not has_gpu():
+        assert not dram.available() and "no CUDA device" in dram.reason()
+        assert hw.available(hw.api.cupti) == []  # no chip named, no GPU: nothing to list
+        assert "no CUDA device" in hw.cupti_reason
+    # api=None lists PAPI's events and the chip's metrics together.
+    both = hw.available(chip="GH100")
+    assert {e.api() for e in both} >= {hw.api.cupti}
+    assert len(both) == len(metrics) + len(hw.available(hw.api.papi))
+
+
+def test_cupti_metric_info_and_validation():
+    cupti_catalogue_or_skip()
+    info = hw.info("dram__bytes.sum", hw.api.cupti, "GH100")
+    assert info.symbol() == "dram__bytes.sum" and "DRAM" in info.long_description()
+    bad = hw.info("dram__byte.sum", hw.api.cupti, "GH100")
+    assert not bad.available() and "unknown metric 'dram__byte'" in bad.reason()
+    assert "dram__bytes" in bad.reason()
+    # api.unknown tells CUPTI's names (with '__') from PAPI's.
+    assert hw.Info("smsp__inst_executed.sum", hw.api.unknown, "GH100").api() == hw.api.cupti
+    with pytest.raises(ValueError, match="unknown chip 'GH1000'"):
+        hw.info("dram__bytes.sum", hw.api.cupti, "GH1000")
+    if not has_gpu():
+        with pytest.raises(RuntimeError, match="no CUDA device"):
+            hw.info("dram__bytes.sum", hw.api.cupti)  # no chip named and no GPU
+
+
+def test_cupti_metric_sets_are_checked_and_their_passes_counted():
+    cupti_catalogue_or_skip()
+    default = hw.cupti_configuration("GH100")
+    assert default["metrics"] == ["gpu__time_duration.sum", "dram__bytes.sum",
+                                  "smsp__inst_executed.sum", "sm__cycles_elapsed.avg"]
+    assert default["passes"] == 1 and default["rejected"] == {} and default["chip"] == "GH100"
+    mixed = hw.check_cupti_metrics(
+        ["dram__bytes.sum", "sm__throughput.avg.pct_of_peak_sustained_elapsed", "bogus__x.sum"],
+        "GH100")
+    assert mixed["metrics"] == ["dram__bytes.sum",
+                                "sm__throughput.avg.pct_of_peak_sustained_elapsed"]
+    assert mixed["passes_each"] == [1, 8] and mixed["passes"] >= 8
+    assert list(mixed["rejected"]) == ["bogus__x.sum"]
+    assert "unknown metric" in mixed["rejected"]["bogus__x.sum"]
+    if not has_gpu():
+        here = hw.cupti_configuration()
+        assert here["metrics"] == [] and "no CUDA device" in here["reason"]
+
+
+def test_api_cupti_describes_metrics_offline():
+    chips = cupti_catalogue_or_skip()
     from timemory.api import cupti
 
-    assert cupti.available is False
-    assert cupti.reason == "CUPTI metrics: not available yet"
-    assert cupti.available_metrics() == [] and cupti.available_events() == []
+    assert cupti.chips() == chips
+    assert "dram__bytes" in cupti.available_metrics(chip="GH100")
+    assert cupti.passes(["dram__bytes.sum", "gpu__time_duration.sum"], chip="GH100") == 1
+    assert cupti.metric_info("gpu__time_duration.sum", chip="GH100").units() == "ns"
+    assert cupti.available_events() == []
+    if not has_gpu():
+        assert cupti.available is False and "no CUDA device" in cupti.reason
+        assert cupti.available_metrics() == []

@@ -3,7 +3,7 @@
 #   cmake -DAVAIL=<path> -DCASE=<case> -P check_avail.cmake
 #
 # CASE: json, text, filter, markdown, bogus, gpu (also -DHAS_CUDA=ON|OFF -DCORE_LIB=<libtimemory>
-# [-DGPU_LIB=<libtimemory-gpu>]), hw (also -DHAS_PAPI=ON|OFF).
+# [-DGPU_LIB=<libtimemory-gpu>]), hw (also -DHAS_PAPI=ON|OFF -DHAS_CUDA=ON|OFF).
 cmake_minimum_required(VERSION 3.24)
 
 foreach(_var AVAIL CASE)
@@ -211,7 +211,8 @@ elseif(CASE STREQUAL "gpu")
 
 elseif(CASE STREQUAL "hw")
     # -H lists PAPI's presets and native events, each available or not with PAPI's reason, then
-    # the CUPTI metrics (not yet). papi_array counts TIMEMORY_PAPI_EVENTS, one value per event.
+    # the CUPTI metrics of this machine's GPU or of --chip NAME (offline). papi_array counts
+    # TIMEMORY_PAPI_EVENTS, one value per event.
     function(expect_counter _name _field _regex)
         find_item(_i "${_out}" hardware_counters name "${_name}")
         if(_i LESS 0)
@@ -245,8 +246,42 @@ elseif(CASE STREQUAL "hw")
     endif()
     # Lookups on a filtered listing (CMake's JSON parsing is slow on hundreds of entries).
     run_avail(--json -H -f "^(PAPI|PAPI_TOT_CYC|perf::TASK-CLOCK|CUPTI metrics)$")
-    expect_counter("CUPTI metrics" unavailable_reason "^CUPTI metrics: not available yet$")
-    expect_counter("CUPTI metrics" api "^cupti$")
+    find_item(_cupti "${_out}" hardware_counters name "CUPTI metrics")
+    set(_catalogue ${HAS_CUDA})
+    if(_cupti GREATER_EQUAL 0)  # no GPU here (or no CUPTI): one row says why and how to list
+        expect_counter("CUPTI metrics" api "^cupti$")
+        string(JSON _reason GET "${_out}" hardware_counters ${_cupti} unavailable_reason)
+        if(_reason MATCHES "AddressSanitizer")  # sanitizer builds cannot load CUPTI's tables
+            set(_catalogue OFF)
+        elseif(HAS_CUDA)
+            expect_counter("CUPTI metrics" unavailable_reason "^no CUDA device: .*--chip NAME")
+        else()
+            expect_counter("CUPTI metrics" unavailable_reason "^built without CUDA$")
+        endif()
+    endif()
+    if(_catalogue)
+        # A chip's metrics offline, and what cupti_counters would collect there in how many passes.
+        run_avail(--json --chip GH100 -f "^(dram__bytes|gpu__time_duration|cupti_counters)$")
+        expect_rc(0)
+        expect_counter("dram__bytes" kind "^cupti counter$")
+        expect_counter("dram__bytes" units "^byte$")
+        expect_counter("dram__bytes" chip "^GH100$")
+        expect_counter("dram__bytes" submetrics "\\.sum")
+        expect_counter("gpu__time_duration" units "^nanosecond$")
+        expect_counter("cupti_counters" passes "^1$")
+        expect_counter("cupti_counters" metrics "dram__bytes\\.sum")
+        set(ENV{TIMEMORY_CUPTI_METRICS}
+            "dram__bytes.sum,sm__throughput.avg.pct_of_peak_sustained_elapsed,bogus__x.sum")
+        run_avail(--chip=GH100 -f "^cupti_counters$")
+        unset(ENV{TIMEMORY_CUPTI_METRICS})
+        expect_out("8 replay pass\\(es\\) per kernel on GH100. bogus__x\\.sum left out: unknown")
+        run_avail(--chip GH1000)
+        expect_rc(1)
+        if(NOT _err MATCHES "unknown chip 'GH1000'.*GH100")
+            fail("an unknown chip is not named with the valid ones")
+        endif()
+        run_avail(--json -H -f "^(PAPI|PAPI_TOT_CYC|perf::TASK-CLOCK|CUPTI metrics)$")  # for PAPI
+    endif()
     if(HAS_PAPI)
         expect_counter("PAPI_TOT_CYC" kind "^papi preset$")
         expect_available_or_reason("PAPI_TOT_CYC")

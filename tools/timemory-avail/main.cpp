@@ -5,9 +5,11 @@
 // markdown printers and an array for --json, built side by side so the formats never disagree.
 #include "timemory/components/papi.hpp"
 #include "timemory/core/close_matches.hpp"
+#include "timemory/core/gpu_metrics.hpp"
 #include "timemory/core/registry.hpp"
 #include "timemory/core/settings.hpp"
 #include "timemory/core/units.hpp"
+#include "timemory/hardware_counters.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -37,6 +39,7 @@ struct options {
     format output = format::text;
     std::optional<std::regex> filter;
     std::vector<std::string_view> sections;  // keys of the chosen sections; empty = defaults
+    std::string chip;  // --chip: list this GPU's CUPTI metrics (offline), "" = this machine's GPU
 };
 
 /// One section as rows (text, markdown) and as a JSON array (--json).
@@ -168,13 +171,12 @@ table settings_section(const options& opts) {
     return out;
 }
 
-/// PAPI presets and native events, each with whether it can be counted here (tried in an event
-/// set) and PAPI's reason when not; then the CUPTI metrics, which are not available yet.
-table hardware_counters_section(const options& opts) {
-    table out;
-    out.headers = {"NAME", "KIND", "AVAILABLE", "DESCRIPTION"};
-    const auto add = [&](const std::string& name, std::string_view api, std::string_view kind,
-                         const std::string& reason, const std::string& description, json extra) {
+/// One hardware-counter row (text and JSON), kept when it passes --filter and --available.
+struct counter_rows {
+    const options& opts;
+    table& out;
+    void add(const std::string& name, std::string_view api, std::string_view kind,
+             const std::string& reason, const std::string& description, json extra = {}) {
         if (!matches(opts, {name, description, kind})) return;
         if (opts.available_only && !reason.empty()) return;
         out.rows.push_back(
@@ -187,20 +189,88 @@ table hardware_counters_section(const options& opts) {
                   {"description", description}};
         if (extra.is_object()) item.update(extra);
         out.items.push_back(std::move(item));
-    };
+    }
+};
+
+void add_papi_events(counter_rows& rows) {
     if (const std::string reason = tim::papi::unavailable_reason(); !reason.empty()) {
-        add("PAPI", "papi", "papi", reason, "PAPI presets and native events (CPU counters)", {});
+        rows.add("PAPI", "papi", "papi", reason, "PAPI presets and native events (CPU counters)");
     }
     for (const auto& e : tim::papi::list_events()) {
         const std::string& description =
             e.description.empty() ? e.short_description : e.description;
-        add(e.name, "papi", e.preset ? "papi preset" : "papi native", e.reason, description,
-            json{{"short_description", e.short_description},
-                 {"component", e.component},
-                 {"units", e.kind == tim::unit_kind::timing ? std::string{"ns"} : e.units}});
+        rows.add(e.name, "papi", e.preset ? "papi preset" : "papi native", e.reason, description,
+                 json{{"short_description", e.short_description},
+                      {"component", e.component},
+                      {"units", e.kind == tim::unit_kind::timing ? std::string{"ns"} : e.units}});
     }
-    add("CUPTI metrics", "cupti", "cupti metric", "CUPTI metrics: not available yet",
-        "NVIDIA GPU metrics through CUPTI's range profiler", {});
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+    return out;
+}
+
+/// CUPTI metrics of --chip (or of this machine's GPU): every base metric, then what
+/// cupti_counters would collect there (settings.cupti_metrics) with its replay passes. A metric
+/// counts here only on a GPU of that chip. Throws std::invalid_argument for an unknown chip.
+void add_cupti_metrics(const options& opts, counter_rows& rows) {
+    namespace metrics = tim::gpu::metrics;
+    namespace hw = tim::hardware_counters;
+    const std::string what = "NVIDIA GPU metrics through CUPTI's range profiler";
+    if (const auto why = metrics::unavailable_reason(); !why.empty()) {
+        rows.add("CUPTI metrics", "cupti", "cupti metric", why, what);
+        return;
+    }
+    std::string why;
+    const std::string chip = opts.chip.empty() ? hw::device_chip(why) : opts.chip;
+    if (chip.empty()) {
+        rows.add("CUPTI metrics", "cupti", "cupti metric",
+                 why + "; --chip NAME lists a chip's metrics offline, e.g. --chip GH100", what);
+        return;
+    }
+    std::string here_reason;  // why the chip's metrics cannot be collected on this machine
+    for (const auto& c : hw::available(hw::api::cupti, false, chip)) {
+        const auto& e = c.event;
+        here_reason = e.reason;
+        rows.add(e.name, "cupti", "cupti " + c.metric_type, e.reason,
+                 e.description + (e.units.empty() ? "" : " (" + e.units + ")"),
+                 json{{"chip", chip},
+                      {"type", c.metric_type},
+                      {"units", e.units},
+                      {"submetrics", c.submetrics}});
+    }
+    // What cupti_counters collects there: validated names and replay passes.
+    auto names = tim::settings::split_list(tim::settings::instance().cupti_metrics);
+    if (names.empty()) names = tim::settings::split_list(metrics::default_metrics);
+    const auto set = metrics::check(names, chip);
+    json rejected = json::object();
+    for (const auto& [name, reason] : set.rejected) rejected[name] = reason;
+    std::string description = set.metrics.empty()
+                                  ? set.reason
+                                  : join(set.metrics) + ": " + std::to_string(set.passes) +
+                                        " replay pass(es) per kernel on " + chip;
+    for (const auto& [name, reason] : set.rejected) {
+        description += "; " + name + " left out: " + reason;
+    }
+    rows.add("cupti_counters", "cupti", "cupti metric set",
+             set.metrics.empty() ? set.reason : here_reason, description,
+             json{{"chip", chip},
+                  {"metrics", set.metrics},
+                  {"passes", set.passes},
+                  {"passes_each", set.passes_each},
+                  {"rejected", rejected}});
+}
+
+/// PAPI presets and native events, each with whether it can be counted here (tried in an event
+/// set) and PAPI's reason when not; then the CUPTI metrics of a chip.
+table hardware_counters_section(const options& opts) {
+    table out;
+    out.headers = {"NAME", "KIND", "AVAILABLE", "DESCRIPTION"};
+    counter_rows rows{opts, out};
+    add_papi_events(rows);
+    add_cupti_metrics(opts, rows);
     return out;
 }
 
@@ -288,6 +358,9 @@ void print_usage(std::ostream& os) {
        << "  -A, --available         only components and counters that can measure here\n"
        << "  -f, --filter REGEX      only rows whose id, alias, label, name or variable\n"
        << "                          contains a match (ECMAScript regex, case-insensitive)\n"
+       << "  --chip NAME             with -H (implied): the CUPTI metrics of GPU chip NAME\n"
+       << "                          (GH100, GA100, ...), listed offline, and the replay\n"
+       << "                          passes TIMEMORY_CUPTI_METRICS needs on it\n"
        << "\nFormats (default: aligned text):\n"
        << "  --json                  {\"components\": [...], \"settings\": [...]}\n"
        << "  --markdown              markdown tables\n"
@@ -302,7 +375,7 @@ struct usage_error : std::runtime_error {
 
 std::vector<std::string> long_option_names() {
     std::vector<std::string> names{"--all",  "--description", "--available", "--filter",
-                                   "--json", "--markdown",    "--help"};
+                                   "--json", "--markdown",    "--help",      "--chip"};
     for (const auto& s : k_sections) names.push_back("--" + std::string{s.flag});
     return names;
 }
@@ -350,6 +423,12 @@ bool parse_args(int argc, char** argv, options& opts) {
             }
             if (name == "--filter") {
                 set_filter(opts, inline_value ? *inline_value : next_value(name));
+                continue;
+            }
+            if (name == "--chip") {
+                opts.chip = inline_value ? *inline_value : next_value(name);
+                if (opts.chip.empty()) throw usage_error{"--chip needs a chip name, e.g. GH100"};
+                opts.sections.push_back("hardware_counters");  // implies -H
                 continue;
             }
             if (inline_value) throw usage_error{"option " + name + " takes no value"};

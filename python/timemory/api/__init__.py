@@ -2,8 +2,9 @@
 
 - ``api.papi``: the PAPI library (CPU hardware counters): ``working()``, ``query_event()``,
   event codes and raw PAPI event sets;
-- ``api.cupti`` / ``api.cuda``: NVIDIA CUPTI events and metrics (CUPTI metrics: not available
-  yet; both lists are empty).
+- ``api.cupti``: NVIDIA GPU metrics through CUPTI: chips, metric lists, descriptions and
+  replay-pass counts (offline for a named chip), what ``cupti_counters`` collects;
+- ``api.cuda``: CUDA helpers (none yet).
 """
 
 from . import cuda, cupti, papi  # noqa: F401

@@ -3,7 +3,10 @@
 ``available()`` lists every PAPI preset and native event as an ``Info`` (description, and whether
 it can be counted here), ``info(name)`` describes one, ``preset`` has one attribute per counter
 that counts here, ``configuration()`` tells what the ``papi_array`` component counts and
-``derived()`` computes IPC and FLOP/s from totals. CUPTI metrics: not available yet.
+``derived()`` computes IPC, FLOP/s and DRAM bandwidth from totals. CUPTI metrics (NVIDIA GPUs):
+``available(api.cupti, chip="GH100")`` lists a chip's metrics without a GPU,
+``cupti_configuration()`` tells what ``cupti_counters`` collects and how many replay passes
+that needs.
 
 ``import timemory`` registers the compiled submodule as ``timemory.hardware_counters``; this file
 re-exports it for direct imports.

@@ -19,6 +19,7 @@ enum gpu_index : std::uint16_t {
     cupti_memory_bytes_index,
     cupti_callback_index,
     nvtx_marker_index,
+    cupti_counters_index,
 };
 
 /// Every GPU component's description, without sample/measure functions.

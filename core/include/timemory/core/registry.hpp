@@ -13,12 +13,12 @@ namespace tim {
 /// Thrown for a component name that is neither an id nor an alias. what() names the bad input,
 /// the closest matches and every valid id.
 class unknown_component : public std::invalid_argument {
-public:
+  public:
     explicit unknown_component(std::string_view name);
     const std::string& name() const noexcept { return m_name; }
     const std::vector<std::string>& suggestions() const noexcept { return m_suggestions; }
 
-private:
+  private:
     std::string m_name;
     std::vector<std::string> m_suggestions;
 };
@@ -40,6 +40,13 @@ const component_info& get(std::string_view id_or_alias);
 
 /// nullptr for an empty slot.
 const component_info* at(std::uint16_t index) noexcept;
+
+/// Give a component whose values are chosen at run time (papi_array's events, cupti_counters'
+/// metrics) its value layout: one value_info per value, raw_count and value_count set to
+/// `raw_count` and values.size(). Allowed once per component, from its own unavailable() check,
+/// before anything is sized from it (bundles and call graphs size their buffers at lookup).
+/// Throws std::logic_error when the slot is empty or was completed already.
+void set_value_layout(std::uint16_t index, std::vector<value_info> values, unsigned raw_count);
 
 /// Every registered component, in index order.
 std::vector<const component_info*> all();

@@ -25,6 +25,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace tim {
 
@@ -161,6 +162,10 @@ class TIMEMORY_VISIBLE settings {
     /// Parse `text` as a boolean: an integer is true unless it is 0; on/true/yes/y/t and
     /// off/false/no/n/f in any case; surrounding blanks ignored. Returns false on anything else.
     static bool parse_bool(std::string_view text, bool& out) noexcept;
+
+    /// Split a list-valued setting ("a, b;c d" -> {"a", "b", "c", "d"}): separators are commas,
+    /// semicolons and whitespace; quotes are dropped (papi_events, cupti_metrics).
+    static std::vector<std::string> split_list(std::string_view text);
 
   private:
     bool is_instance() const noexcept;

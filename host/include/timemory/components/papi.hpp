@@ -26,6 +26,7 @@
 #pragma once
 
 #include "timemory/core/component_info.hpp"
+#include "timemory/core/derived_metrics.hpp"
 
 #include <cstdint>
 #include <string>
@@ -111,23 +112,9 @@ std::vector<long long> stop(int set);   ///< PAPI_stop: the final values
 void reset(int set);                    ///< PAPI_reset
 }  // namespace event_sets
 
-/// A metric computed from event totals (post-processing of papi_array's values).
-struct derived_metric {
-    std::string name;  ///< "IPC", "DP FLOP/s", ...
-    double value = 0.0;
-    std::string units;    ///< "instructions/cycle", "FLOP/s"
-    std::string formula;  ///< "PAPI_TOT_INS / PAPI_TOT_CYC"
-};
-
-/// Derived metrics for the events present in `events` (values `totals`, the same order, e.g. a
-/// region's papi_array sums) and `wall_seconds` of wall-clock time (<= 0: rates are skipped):
-///   IPC        = PAPI_TOT_INS / PAPI_TOT_CYC
-///   DP FLOP/s  = PAPI_DP_OPS / wall_seconds
-///   SP FLOP/s  = PAPI_SP_OPS / wall_seconds
-///   FLOP/s     = (PAPI_DP_OPS + PAPI_SP_OPS) / wall_seconds   (or PAPI_FP_OPS alone)
-/// Ratios of totals, never averages of per-lap ratios. A metric whose inputs are missing or whose
-/// denominator is zero is left out.
-std::vector<derived_metric> derived_metrics(const std::vector<std::string>& events,
-                                            const std::vector<double>& totals, double wall_seconds);
+/// Derived metrics (IPC, FLOP/s) from event totals: tim::derived_metrics
+/// (timemory/core/derived_metrics.hpp), which also covers CUPTI's DRAM bandwidth.
+using tim::derived_metric;
+using tim::derived_metrics;
 
 }  // namespace tim::papi

@@ -1,15 +1,13 @@
-// Derived metrics from event totals (timemory/components/papi.hpp). They are ratios of totals
-// (a region's summed counts over its summed time), so they are computed after measuring, never
-// accumulated per lap: the mean of per-lap IPCs is not the region's IPC.
-#include "timemory/components/papi.hpp"
+#include "timemory/core/derived_metrics.hpp"
 
 #include <algorithm>
 #include <optional>
 #include <string_view>
+#include <utility>
 
-namespace tim::papi {
+namespace tim {
 
-std::vector<derived_metric> derived_metrics(const std::vector<std::string>& events,
+std::vector<derived_metric> derived_metrics(const std::vector<std::string>& names,
                                             const std::vector<double>& totals,
                                             double wall_seconds) {
     struct found {
@@ -17,11 +15,12 @@ std::vector<derived_metric> derived_metrics(const std::vector<std::string>& even
         double value;
     };
     // The first of `names` present in `events`.
-    const auto find = [&](std::initializer_list<std::string_view> names) -> std::optional<found> {
-        const std::size_t n = std::min(events.size(), totals.size());
-        for (auto name : names) {
+    const auto find =
+        [&](std::initializer_list<std::string_view> candidates) -> std::optional<found> {
+        const std::size_t n = std::min(names.size(), totals.size());
+        for (auto name : candidates) {
             for (std::size_t i = 0; i < n; ++i) {
-                if (events[i] == name) return found{name, totals[i]};
+                if (names[i] == name) return found{name, totals[i]};
             }
         }
         return std::nullopt;
@@ -29,6 +28,18 @@ std::vector<derived_metric> derived_metrics(const std::vector<std::string>& even
     const auto text = [](std::string_view s) { return std::string{s}; };
 
     std::vector<derived_metric> out;
+    // GPU: bytes over the kernels' own time (nanoseconds), not over the host's wall time.
+    if (const auto ns = find({"gpu__time_duration.sum"}); ns && ns->value > 0.0) {
+        const double seconds = ns->value * 1.0e-9;
+        for (auto [metric, label] : {std::pair{"dram__bytes.sum", "DRAM bandwidth"},
+                                     std::pair{"dram__bytes_read.sum", "DRAM read bandwidth"},
+                                     std::pair{"dram__bytes_write.sum", "DRAM write bandwidth"}}) {
+            if (const auto bytes = find({metric})) {
+                out.push_back({label, bytes->value / seconds, "bytes/s",
+                               text(metric) + " / gpu__time_duration.sum"});
+            }
+        }
+    }
     const auto ins = find({"PAPI_TOT_INS", "perf::INSTRUCTIONS"});
     const auto cyc = find({"PAPI_TOT_CYC", "perf::CYCLES"});
     if (ins && cyc && cyc->value > 0.0) {
@@ -52,4 +63,4 @@ std::vector<derived_metric> derived_metrics(const std::vector<std::string>& even
     return out;
 }
 
-}  // namespace tim::papi
+}  // namespace tim

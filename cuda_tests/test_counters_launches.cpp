@@ -1,0 +1,133 @@
+// cupti_counters' attribution, fed constructed range values: range i belongs to launch i, each
+// kernel becomes a child row of the region that launched it (beside cupti_activity's row of the
+// same name), regions show the totals of their kernels, and a count mismatch attaches nothing.
+#include "counters_launches.hpp"
+#include "test_activity_support.hpp"
+
+#include "timemory/core/gpu_components.hpp"
+#include "timemory/core/registry.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace at = activity_test;
+using tim::gpu::counters::launch_log;
+
+namespace {
+
+const char* const saxpy = "saxpy(int, float, float const*, float*)";
+const char* const scale = "scale(float*, float)";
+
+// Two metrics, as if settings.cupti_metrics had been fixed on a device (done once per process).
+const tim::component_info& counters_with_two_metrics() {
+    static const bool done = [] {
+        tim::registry::set_value_layout(
+            tim::gpu::cupti_counters_index,
+            {{"dram__bytes.sum", "bytes", tim::unit_kind::memory},
+             {"smsp__inst_executed.sum", "instructions", tim::unit_kind::count}},
+            0);
+        return true;
+    }();
+    (void)done;
+    return tim::registry::get("cupti_counters");
+}
+
+class Launches : public ::testing::Test {
+  protected:
+    void SetUp() override { tim::clear_results(); }
+    void TearDown() override { tim::clear_results(); }
+
+    // Range i's values: bytes 1000 * (i + 1), instructions 10 * (i + 1).
+    static bool fake_range(std::size_t i, double* values) {
+        values[0] = 1000.0 * static_cast<double>(i + 1);
+        values[1] = 10.0 * static_cast<double>(i + 1);
+        return true;
+    }
+};
+
+}  // namespace
+
+TEST_F(Launches, EachRangeGoesToItsLaunchAsAKernelRowUnderTheRegion) {
+    const auto& info = counters_with_two_metrics();
+    launch_log log;
+    {
+        at::region solve{"solve"};
+        log.note(solve.node, saxpy);  // range 0
+        {
+            at::region inner{"inner"};
+            log.note(inner.node, scale);  // range 1
+        }
+        log.note(solve.node, saxpy);  // range 2
+    }
+    EXPECT_EQ(log.size(), 3u);
+    EXPECT_EQ(log.attach(3, 2, info.index, &fake_range), "");
+    EXPECT_EQ(log.size(), 0u);
+
+    const auto rows = at::rows_of(info);
+    const auto* solve = at::find_row(rows, "solve");
+    const auto* kernel = at::find_row(rows, saxpy);
+    const auto* inner = at::find_row(rows, "inner");
+    const auto* inner_kernel = at::find_row(rows, scale);
+    ASSERT_TRUE(solve && kernel && inner && inner_kernel) << at::labels(rows);
+    // saxpy ran as ranges 0 and 2: 1000 + 3000 bytes, 10 + 30 instructions, two launches.
+    EXPECT_DOUBLE_EQ(kernel->inclusive[0].sum, 4000.0);
+    EXPECT_DOUBLE_EQ(kernel->inclusive[1].sum, 40.0);
+    EXPECT_EQ(kernel->inclusive[0].count, 2u);
+    EXPECT_EQ(kernel->depth, 1u);
+    EXPECT_DOUBLE_EQ(inner_kernel->inclusive[0].sum, 2000.0);
+    EXPECT_EQ(inner_kernel->depth, 2u);
+    // Regions: totals of every kernel beneath.
+    EXPECT_DOUBLE_EQ(solve->inclusive[0].sum, 6000.0);
+    EXPECT_DOUBLE_EQ(solve->inclusive[1].sum, 60.0);
+    EXPECT_DOUBLE_EQ(inner->inclusive[0].sum, 2000.0);
+}
+
+TEST_F(Launches, AFailedLaunchIsCancelledAndUnmeasuredLaunchesAttachNothing) {
+    const auto& info = counters_with_two_metrics();
+    launch_log log;
+    {
+        at::region solve{"solve"};
+        log.note(solve.node, saxpy);
+        log.note(solve.node, scale);
+        log.cancel_last();                 // the launch returned an error: no range
+        log.note(tim::no_node_id, scale);  // measurement off: range consumed, nothing kept
+    }
+    EXPECT_EQ(log.attach(2, 2, info.index, &fake_range), "");
+    const auto rows = at::rows_of(info);
+    ASSERT_NE(at::find_row(rows, saxpy), nullptr) << at::labels(rows);
+    EXPECT_EQ(at::find_row(rows, scale), nullptr) << at::labels(rows);
+    EXPECT_DOUBLE_EQ(at::find_row(rows, "solve")->inclusive[0].sum, 1000.0);
+}
+
+TEST_F(Launches, ACountMismatchAttachesNothingAndSaysSo) {
+    const auto& info = counters_with_two_metrics();
+    launch_log log;
+    {
+        at::region solve{"solve"};
+        log.note(solve.node, saxpy);
+        log.note(solve.node, saxpy);
+    }
+    const auto problem = log.attach(3, 2, info.index, &fake_range);
+    EXPECT_EQ(problem, "CUPTI decoded 3 kernel range(s) for 2 launch(es)");
+    EXPECT_EQ(log.size(), 0u);
+    EXPECT_EQ(at::find_row(at::rows_of(info), saxpy), nullptr);
+}
+
+TEST_F(Launches, RangesDecodedOnAnotherThreadLandInTheLaunchingThreadsGraph) {
+    const auto& info = counters_with_two_metrics();
+    launch_log log;
+    {
+        at::region solve{"solve"};
+        log.note(solve.node, saxpy);
+    }
+    std::thread flusher{[&] { log.attach(1, 2, info.index, &fake_range); }};
+    flusher.join();
+    const auto rows = at::rows_of(info);
+    const auto* kernel = at::find_row(rows, saxpy);
+    ASSERT_NE(kernel, nullptr) << at::labels(rows);
+    EXPECT_EQ(kernel->depth, 1u);
+    EXPECT_DOUBLE_EQ(kernel->inclusive[0].sum, 1000.0);
+}

@@ -1,0 +1,338 @@
+// cupti_counters: hardware metrics of every kernel through CUDA 13's Range Profiler, each kernel
+// a child row (named like cupti_activity's) of the region that launched it; a region's values
+// are the totals of its kernels (subtree_totals).
+//
+// How it collects: auto ranges with kernel replay. CUPTI makes every kernel launch one range and
+// runs the kernel once per replay pass the metrics need (saving and restoring the memory it
+// touches), inside the launch call. Ranges are numbered in the order the context saw the
+// launches, so timemory's subscriber calls the launch hooks below for every launch; they note the
+// launching thread's node and the kernel name (counters_launches.hpp) while holding a mutex from
+// the launch's enter to its exit, which makes the noted order the context's order even with
+// several threads. Per context, the profiler is enabled on its first launch, and its counter data
+// is decoded and evaluated (cuptiProfilerHostEvaluateToGpuValues) every `ranges_per_image`
+// launches, at every collect_results() (pending flush), before a context is reset or destroyed,
+// and at exit.
+//
+// Cost: kernels are serialised and each launch returns only after all its passes ran, so
+// cupti_counters is for counting, not timing: time kernels (cupti_activity, cuda_event) in runs
+// without it. Only settings.cupti_device is profiled; kernels of CUDA graphs are not attributed.
+#include "activity_labels.hpp"
+#include "counters_catalogue.hpp"
+#include "counters_host.hpp"
+#include "counters_launches.hpp"
+#include "cupti_api.hpp"
+#include "cupti_subscriber.hpp"
+#include "internal_calls.hpp"
+#include "plugin_parts.hpp"
+
+#include "timemory/core/gpu_components.hpp"
+#include "timemory/core/log.hpp"
+#include "timemory/core/macros.hpp"
+#include "timemory/core/settings.hpp"
+#include "timemory/gpu/device.hpp"
+
+#include <atomic>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace tim::gpu::counters {
+namespace {
+
+constexpr std::size_t ranges_per_image = 256;
+
+using parts::session_state;
+std::atomic<session_state> state{session_state::off};
+
+struct context_profile {
+    CUcontext context = nullptr;
+    CUpti_RangeProfiler_Object* object = nullptr;  ///< nullptr: this context is not profiled
+    std::vector<std::uint8_t> counter_data;
+    launch_log launches;  ///< ranges since the last start, in order
+};
+
+struct profiler {
+    std::mutex mutex;  ///< held from a launch's enter to its exit, and by every flush
+    const fixed_metrics* metrics = nullptr;
+    std::vector<std::uint8_t> availability;  ///< the device's counter availability image
+    std::unique_ptr<host_object> host;       ///< configures and evaluates (chip + availability)
+    std::vector<std::uint8_t> config;
+    std::vector<std::unique_ptr<context_profile>> contexts;
+    activity::kernel_names kernels;
+    bool warned_mismatch = false;
+};
+
+profiler& the_profiler() {
+    static auto* p = new profiler{};  // never destroyed: launch callbacks may come during exit
+    return *p;
+}
+
+thread_local std::unique_lock<std::mutex> held_launch;  // this thread's launch in progress
+thread_local context_profile* noted_in = nullptr;       // where that launch was noted
+
+std::string cupti_error(const char* function, CUptiResult r) {
+    std::string text = error_text(function, r);
+    if (r == CUPTI_ERROR_INSUFFICIENT_PRIVILEGES) {
+        text +=
+            " (GPU performance counters are restricted to administrators: run as root, or "
+            "load the NVIDIA driver with NVreg_RestrictProfilingToAdminUsers=0)";
+    }
+    return text;
+}
+
+void check(const char* function, CUptiResult r) {
+    if (r != CUPTI_SUCCESS) throw std::runtime_error(cupti_error(function, r));
+}
+
+// Counter data initialised and the profiler configured and started for the next batch of ranges.
+void start_ranges(profiler& p, context_profile& c) {
+    const auto& api = cupti::api();
+    auto init = TIMEMORY_CUPTI_PARAMS(CUpti_RangeProfiler_CounterDataImage_Initialize_Params);
+    init.pRangeProfilerObject = c.object;
+    init.counterDataSize = c.counter_data.size();
+    init.pCounterData = c.counter_data.data();
+    check("cuptiRangeProfilerCounterDataImageInitialize",
+          api.cuptiRangeProfilerCounterDataImageInitialize(&init));
+    auto config = TIMEMORY_CUPTI_PARAMS(CUpti_RangeProfiler_SetConfig_Params);
+    config.pRangeProfilerObject = c.object;
+    config.configSize = p.config.size();
+    config.pConfig = p.config.data();
+    config.counterDataImageSize = c.counter_data.size();
+    config.pCounterDataImage = c.counter_data.data();
+    config.range = CUPTI_AutoRange;
+    config.replayMode = CUPTI_KernelReplay;
+    config.maxRangesPerPass = ranges_per_image;
+    config.numNestingLevels = 1;
+    config.minNestingLevel = 1;
+    config.passIndex = 0;
+    config.targetNestingLevel = 1;
+    check("cuptiRangeProfilerSetConfig", api.cuptiRangeProfilerSetConfig(&config));
+    auto start = TIMEMORY_CUPTI_PARAMS(CUpti_RangeProfiler_Start_Params);
+    start.pRangeProfilerObject = c.object;
+    check("cuptiRangeProfilerStart", api.cuptiRangeProfilerStart(&start));
+}
+
+// The host object that configures the range profiler, made with the counters this device has.
+void make_host_object(profiler& p, CUcontext context) {
+    const auto& api = cupti::api();
+    auto avail = TIMEMORY_CUPTI_PARAMS(CUpti_Profiler_GetCounterAvailability_Params);
+    avail.ctx = context;
+    check("cuptiProfilerGetCounterAvailability", api.cuptiProfilerGetCounterAvailability(&avail));
+    p.availability.resize(avail.counterAvailabilityImageSize);
+    avail.pCounterAvailabilityImage = p.availability.data();
+    check("cuptiProfilerGetCounterAvailability", api.cuptiProfilerGetCounterAvailability(&avail));
+    auto host = std::make_unique<host_object>(p.metrics->chip, p.availability.data());
+    check("cuptiProfilerHostConfigAddMetrics", host->add(p.metrics->names));
+    p.config = host->config_image();
+    p.host = std::move(host);
+}
+
+// The profile of `context`, created and started on its first launch; nullptr when the context
+// is not profiled (another device, or CUPTI refused: warned once).
+context_profile* profile_of(profiler& p, CUcontext context) {
+    for (auto& c : p.contexts) {
+        if (c->context == context) return c->object != nullptr ? c.get() : nullptr;
+    }
+    p.contexts.push_back(std::make_unique<context_profile>());
+    auto& c = *p.contexts.back();
+    c.context = context;
+    const auto& api = cupti::api();
+    std::uint32_t device = 0;
+    if (api.cuptiGetDeviceId(context, &device) != CUPTI_SUCCESS ||
+        static_cast<std::int64_t>(device) != settings_device()) {
+        log::warning("cupti_counters: kernels on CUDA device ", device,
+                     " are not profiled (settings.cupti_device is ", settings_device(), ")");
+        return nullptr;
+    }
+    try {
+        if (!p.host) make_host_object(p, context);
+        auto enable = TIMEMORY_CUPTI_PARAMS(CUpti_RangeProfiler_Enable_Params);
+        enable.ctx = context;
+        check("cuptiRangeProfilerEnable", api.cuptiRangeProfilerEnable(&enable));
+        c.object = enable.pRangeProfilerObject;
+        auto size = TIMEMORY_CUPTI_PARAMS(CUpti_RangeProfiler_GetCounterDataSize_Params);
+        size.pRangeProfilerObject = c.object;
+        size.pMetricNames = const_cast<const char**>(p.metrics->c_names.data());
+        size.numMetrics = p.metrics->c_names.size();
+        size.maxNumOfRanges = ranges_per_image;
+        size.maxNumRangeTreeNodes = ranges_per_image;
+        check("cuptiRangeProfilerGetCounterDataSize",
+              api.cuptiRangeProfilerGetCounterDataSize(&size));
+        c.counter_data.resize(size.counterDataSize);
+        start_ranges(p, c);
+        return &c;
+    } catch (const std::exception& e) {
+        log::warning("cupti_counters: no metrics are collected: ", e.what());
+        c.object = nullptr;
+        return nullptr;
+    }
+}
+
+// Decode the ranges collected since the last start, attach their values, and start again
+// (`restart`) or disable the profiler of the context (it is about to go away, or the process is).
+void collect(profiler& p, context_profile& c, bool restart) {
+    const auto& api = cupti::api();
+    try {
+        auto stop = TIMEMORY_CUPTI_PARAMS(CUpti_RangeProfiler_Stop_Params);
+        stop.pRangeProfilerObject = c.object;
+        check("cuptiRangeProfilerStop", api.cuptiRangeProfilerStop(&stop));
+        auto decode = TIMEMORY_CUPTI_PARAMS(CUpti_RangeProfiler_DecodeData_Params);
+        decode.pRangeProfilerObject = c.object;
+        check("cuptiRangeProfilerDecodeData", api.cuptiRangeProfilerDecodeData(&decode));
+        auto info = TIMEMORY_CUPTI_PARAMS(CUpti_RangeProfiler_GetCounterDataInfo_Params);
+        info.pCounterDataImage = c.counter_data.data();
+        info.counterDataImageSize = c.counter_data.size();
+        check("cuptiRangeProfilerGetCounterDataInfo",
+              api.cuptiRangeProfilerGetCounterDataInfo(&info));
+        const auto& names = p.metrics->c_names;
+        const auto problem = c.launches.attach(
+            info.numTotalRanges, static_cast<unsigned>(names.size()), cupti_counters_index,
+            [&](std::size_t range, double* values) {
+                return p.host->evaluate(c.counter_data, range, names, values) == CUPTI_SUCCESS;
+            });
+        if (!problem.empty() && !p.warned_mismatch) {
+            p.warned_mismatch = true;
+            log::warning("cupti_counters: ", problem, " (", decode.numOfRangeDropped,
+                         " dropped); the metrics of those kernels are left out");
+        }
+        if (restart) start_ranges(p, c);
+    } catch (const std::exception& e) {
+        log::warning("cupti_counters: metrics lost: ", e.what());
+        c.launches.clear();
+        restart = false;
+    }
+    if (!restart) {
+        auto disable = TIMEMORY_CUPTI_PARAMS(CUpti_RangeProfiler_Disable_Params);
+        disable.pRangeProfilerObject = c.object;
+        api.cuptiRangeProfilerDisable(&disable);
+        c.object = nullptr;
+    }
+}
+
+// ---- launch hooks (called by the subscriber for the outermost call of every launch) -----------
+void on_launch_enter(const CUpti_CallbackData& data) noexcept {
+    if (state.load(std::memory_order_acquire) != session_state::on) return;
+    auto& p = the_profiler();
+    held_launch = std::unique_lock<std::mutex>{p.mutex};
+    noted_in = nullptr;
+    try {
+        auto* c = profile_of(p, data.context);
+        if (c == nullptr) return;
+        if (c->launches.size() >= ranges_per_image) collect(p, *c, true);
+        if (c->object == nullptr) return;
+        const node_id node = is_enabled() && !in_internal_calls ? current_node_id() : no_node_id;
+        c->launches.note(node, data.symbolName != nullptr ? p.kernels.get(data.symbolName)
+                                                          : std::string{"unknown kernel"});
+        noted_in = c;
+    } catch (...) {
+        // Out of memory noting the launch: its range will not match; collect() says so.
+    }
+}
+
+void on_launch_exit(const CUpti_CallbackData&, bool failed) noexcept {
+    if (!held_launch.owns_lock()) return;
+    if (failed && noted_in != nullptr) noted_in->launches.cancel_last();
+    noted_in = nullptr;
+    held_launch.unlock();
+}
+
+// Every context's ranges are collected before any context is destroyed or reset (the call does
+// not say which); profilers are enabled again on the next launch.
+void on_teardown(const CUpti_CallbackData&) noexcept {
+    if (state.load(std::memory_order_acquire) != session_state::on) return;
+    auto& p = the_profiler();
+    std::lock_guard<std::mutex> lock{p.mutex};
+    for (auto& c : p.contexts) {
+        if (c->object != nullptr) collect(p, *c, false);
+    }
+    p.contexts.clear();
+}
+
+const subscriber::launch_hooks hooks{&on_launch_enter, &on_launch_exit, &on_teardown};
+
+void flush(bool final) noexcept {
+    if (state.load(std::memory_order_acquire) != session_state::on) return;
+    auto& p = the_profiler();
+    std::lock_guard<std::mutex> lock{p.mutex};
+    for (auto& c : p.contexts) {
+        if (c->object != nullptr && (final || c->launches.size() != 0)) collect(p, *c, !final);
+    }
+    if (final) {
+        subscriber::set_launch_hooks(nullptr);
+        state.store(session_state::closed);
+    }
+}
+
+void flush_at_exit() {
+    flush(true);
+}
+
+void start() {
+    auto& p = the_profiler();
+    if (!has_device() || cupti::load() == nullptr) {
+        state.store(session_state::unavailable);  // unavailable() said why, once
+        return;
+    }
+    current_configuration();  // fixes the list if nothing looked cupti_counters up before
+    p.metrics = fixed_configuration();
+    if (p.metrics == nullptr) {
+        state.store(session_state::unavailable);
+        return;
+    }
+    const auto& api = cupti::api();
+    auto init = TIMEMORY_CUPTI_PARAMS(CUpti_Profiler_Initialize_Params);
+    if (const auto r = api.cuptiProfilerInitialize(&init); r != CUPTI_SUCCESS) {
+        log::warning("cupti_counters: ", cupti_error("cuptiProfilerInitialize", r),
+                     "; no GPU metrics are collected");
+        state.store(session_state::unavailable);
+        return;
+    }
+    std::string why = subscriber::subscribe();
+    if (why.empty()) why = subscriber::enable_launch_hooks(&hooks);
+    if (!why.empty()) {
+        log::warning("cupti_counters: ", why, "; no GPU metrics are collected (kernels are ",
+                     "attributed to regions through timemory's CUPTI subscriber)");
+        state.store(session_state::unavailable);
+        return;
+    }
+    if (settings::instance().verbose > 0 || p.metrics->passes > 1) {
+        log::info("cupti_counters: ", p.metrics->names.size(), " metric(s) on ", p.metrics->chip,
+                  ", ", p.metrics->passes, " replay pass(es) per kernel");
+    }
+    // has_device() initialised the CUDA runtime first, so this runs before its teardown.
+    std::atexit(&flush_at_exit);
+    state.store(session_state::on);
+}
+
+void sample_counters(double*) noexcept {
+    if (TIMEMORY_LIKELY(state.load(std::memory_order_relaxed) != session_state::off)) return;
+    static std::mutex mutex;
+    parts::start_once(state, mutex, "cupti_counters", &start);
+}
+
+std::string counters_unavailable() {
+    // has_device() first: without a driver nothing CUPTI is loaded or called.
+    if (const auto why = cupti::unavailable_reason(); !why.empty()) return why;
+    return current_configuration().reason;
+}
+
+}  // namespace
+}  // namespace tim::gpu::counters
+
+namespace tim::gpu::parts {
+
+void flush_cupti_counters() noexcept {
+    counters::flush(false);
+}
+
+void complete_cupti_counters(component_info& info) {
+    // No values until the metric list is fixed (counters_config.cpp sets one per metric).
+    info.raw_count = 0;
+    info.value_count = 0;
+    info.sample = &counters::sample_counters;
+    info.finish = &finish_nothing;  // values come from the kernels' ranges
+    info.unavailable = &counters::counters_unavailable;
+}
+
+}  // namespace tim::gpu::parts
