@@ -44,6 +44,7 @@ set_tests_properties(Tools.avail.gpu PROPERTIES ENVIRONMENT "${_tools_env}" TIME
 add_test(NAME Tools.avail.hw
          COMMAND ${CMAKE_COMMAND} -DAVAIL=$<TARGET_FILE:timemory-avail> -DCASE=hw
                  -DHAS_PAPI=${TIMEMORY_HAS_PAPI} -DHAS_CUDA=${TIMEMORY_HAS_CUDA}
+                 -DCORE_LIB=$<TARGET_FILE:timemory>
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/tools/check_avail.cmake)
 set_tests_properties(Tools.avail.hw PROPERTIES ENVIRONMENT "${_tools_env};TIMEMORY_PAPI_EVENTS="
                                                 TIMEOUT 60 LABELS tools)

@@ -8,6 +8,9 @@
 // timemory; device values are collected when the report is made.
 //
 // Without a GPU the program says why, skips the device work, and still reports its host regions.
+//
+//   timemory-cuda-example                              # the components above
+//   timemory-cuda-example wall_clock,cupti_counters    # hardware metrics of each kernel instead
 #include <timemory/gpu/components.hpp>
 #include <timemory/gpu/device.hpp>
 #include <timemory/timemory.hpp>
@@ -31,7 +34,7 @@ using components = std::vector<const tim::component_info*>;
 
 /// A region over components chosen at run time, for the lifetime of the object.
 class region {
-public:
+  public:
     region(const char* label, const components& measured) : m_bundle{label, measured} {
         m_bundle.start();
     }
@@ -39,7 +42,7 @@ public:
     region(const region&) = delete;
     region& operator=(const region&) = delete;
 
-private:
+  private:
     tim::runtime_bundle m_bundle;
 };
 
@@ -146,9 +149,12 @@ int main(int argc, char** argv) {
         std::printf("timemory-cuda-example: %s; running the host part only\n",
                     tim::gpu::device_unavailable_reason().c_str());
     }
-    // Components that cannot measure here are left out with one warning each.
-    const components measured =
-        tim::registry::parse_list("wall_clock,cuda_event,cupti_activity,cupti_memory_bytes");
+    // Components that cannot measure here are left out with one warning each. A first argument
+    // chooses others, e.g. "wall_clock,cupti_counters" for the kernels' hardware metrics.
+    const char* chosen = argc > 1 && argv[1][0] != '-'
+                             ? argv[1]
+                             : "wall_clock,cuda_event,cupti_activity,cupti_memory_bytes";
+    const components measured = tim::registry::parse_list(chosen);
 
     bool fine = true;
     {

@@ -1,10 +1,11 @@
 #include "cupti_api.hpp"
 
+#include "timemory/core/shared_library.hpp"
 #include "timemory/gpu/device.hpp"
 
-#include <dlfcn.h>
-
+#include <array>
 #include <cassert>
+#include <iterator>
 
 // gpu/CMakeLists.txt: the soname matching the headers, and the directory the build found it in.
 #if !defined(TIMEMORY_CUPTI_LIBRARY) || !defined(TIMEMORY_CUPTI_LIBRARY_DIR)
@@ -42,31 +43,15 @@ const char* library_name() noexcept {
 }
 
 std::string open(const char* name, functions& out) {
-    ::dlerror();  // clear a stale error
-    void* handle = ::dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    if (handle == nullptr) {
-        const char* err = ::dlerror();
-        return std::string{"CUPTI not loaded: "} + (err != nullptr ? err : name);
-    }
-    // All or nothing: a libcupti without one of the functions (another version than the
-    // headers') is not used at all.
-    functions table;
-    std::string missing;
-#define TIMEMORY_CUPTI_RESOLVE(fn)                                               \
-    if (missing.empty()) {                                                       \
-        table.fn = reinterpret_cast<decltype(table.fn)>(::dlsym(handle, #fn));   \
-        if (table.fn == nullptr) {                                               \
-            const char* err = ::dlerror();                                       \
-            missing = err != nullptr ? err : std::string{name} + " has no " #fn; \
-        }                                                                        \
-    }
-    TIMEMORY_CUPTI_FUNCTIONS(TIMEMORY_CUPTI_RESOLVE)
-#undef TIMEMORY_CUPTI_RESOLVE
-    if (!missing.empty()) {
-        ::dlclose(handle);
-        return "CUPTI not loaded: " + missing;
-    }
-    out = table;
+#define TIMEMORY_CUPTI_NAME(fn) #fn,
+    static constexpr const char* names[] = {TIMEMORY_CUPTI_FUNCTIONS(TIMEMORY_CUPTI_NAME)};
+#undef TIMEMORY_CUPTI_NAME
+    std::array<void*, std::size(names)> symbols{};
+    if (auto why = open_library("CUPTI", name, names, symbols); !why.empty()) return why;
+    std::size_t i = 0;
+#define TIMEMORY_CUPTI_ASSIGN(fn) out.fn = reinterpret_cast<decltype(out.fn)>(symbols[i++]);
+    TIMEMORY_CUPTI_FUNCTIONS(TIMEMORY_CUPTI_ASSIGN)
+#undef TIMEMORY_CUPTI_ASSIGN
     return {};
 }
 

@@ -10,6 +10,8 @@
 #include <string_view>
 
 #if defined(TIMEMORY_USE_PAPI)
+#include "papi_library.hpp"
+
 #include <papi.h>
 #include <pthread.h>
 
@@ -65,7 +67,7 @@ void warn_unless_quiet(const std::string& message) {
 }
 
 std::string error_text(int rc) {
-    const char* text = PAPI_strerror(rc);
+    const char* text = library::api().PAPI_strerror(rc);
     return (text != nullptr ? std::string{text} : std::string{"unknown error"}) + " (PAPI error " +
            std::to_string(rc) + ")";
 }
@@ -78,10 +80,10 @@ void destroy_set(int& set, bool started) {
     if (set == PAPI_NULL) return;
     if (started) {
         long long ignored[max_component_raw];
-        PAPI_stop(set, ignored);
+        library::api().PAPI_stop(set, ignored);
     }
-    PAPI_cleanup_eventset(set);
-    PAPI_destroy_eventset(&set);
+    library::api().PAPI_cleanup_eventset(set);
+    library::api().PAPI_destroy_eventset(&set);
     set = PAPI_NULL;
 }
 
@@ -89,30 +91,31 @@ void destroy_set(int& set, bool started) {
 /// (and `set` is PAPI_NULL again).
 std::string build_set(std::span<const int> codes, int& set) {
     set = PAPI_NULL;
-    int rc = PAPI_create_eventset(&set);
+    int rc = library::api().PAPI_create_eventset(&set);
     if (rc != PAPI_OK) {
         set = PAPI_NULL;
         return "PAPI_create_eventset: " + error_text(rc);
     }
     if (g_multiplex && !codes.empty()) {
         // Multiplexed sets must be bound to their component before PAPI_set_multiplex.
-        rc = PAPI_assign_eventset_component(set, PAPI_get_event_component(codes.front()));
-        if (rc == PAPI_OK) rc = PAPI_set_multiplex(set);
+        rc = library::api().PAPI_assign_eventset_component(
+            set, library::api().PAPI_get_event_component(codes.front()));
+        if (rc == PAPI_OK) rc = library::api().PAPI_set_multiplex(set);
         if (rc != PAPI_OK) {
             destroy_set(set, false);
             return "PAPI_set_multiplex: " + error_text(rc);
         }
     }
     for (int code : codes) {
-        rc = PAPI_add_event(set, code);
+        rc = library::api().PAPI_add_event(set, code);
         if (rc != PAPI_OK) {
             destroy_set(set, false);
             char name[PAPI_MAX_STR_LEN] = {};
-            PAPI_event_code_to_name(code, name);
-            return std::string{"PAPI_add_event("} + name + "): " + error_text(rc);
+            library::api().PAPI_event_code_to_name(code, name);
+            return std::string{"library::api().PAPI_add_event("} + name + "): " + error_text(rc);
         }
     }
-    rc = PAPI_start(set);
+    rc = library::api().PAPI_start(set);
     if (rc != PAPI_OK) {
         destroy_set(set, false);
         return "PAPI_start: " + error_text(rc);
@@ -149,11 +152,11 @@ thread_counters::~thread_counters() {
     tl_exiting = true;
     tl_counters = nullptr;
     long long values[max_component_raw];
-    if (ok && PAPI_read(set, values) == PAPI_OK) {
+    if (ok && library::api().PAPI_read(set, values) == PAPI_OK) {
         for (unsigned i = 0; i < count; ++i) tl_final[i] = static_cast<double>(values[i]);
     }
     destroy_set(set, ok);
-    if (g_threading) PAPI_unregister_thread();
+    if (g_threading) library::api().PAPI_unregister_thread();
 }
 
 std::string thread_name() {
@@ -167,7 +170,7 @@ TIMEMORY_NOINLINE thread_counters* start_this_thread() {
     if (spec == nullptr || tl_exiting || !init_status().empty()) return nullptr;
     thread_counters& owner = tl_owner.emplace();
     owner.count = static_cast<unsigned>(spec->codes.size());
-    if (g_threading) PAPI_register_thread();
+    if (g_threading) library::api().PAPI_register_thread();
     const std::string why = build_set(spec->codes, owner.set);
     owner.ok = why.empty();
     if (!owner.ok) {
@@ -218,7 +221,8 @@ TIMEMORY_NOINLINE void read_unstarted(double* raw) noexcept {
 
 const std::string& init_status() {
     static const std::string status = []() -> std::string {
-        const int version = PAPI_library_init(PAPI_VER_CURRENT);
+        if (library::load() == nullptr) return library::load_error();
+        const int version = library::api().PAPI_library_init(PAPI_VER_CURRENT);
         if (version != PAPI_VER_CURRENT) {
             if (version > 0) {
                 return "PAPI_library_init failed: the library is version " +
@@ -231,12 +235,12 @@ const std::string& init_status() {
         }
         const auto& s = settings::instance();
         if (s.papi_threading) {
-            const int rc = PAPI_thread_init(&papi_thread_id);
+            const int rc = library::api().PAPI_thread_init(&papi_thread_id);
             if (rc != PAPI_OK) return "PAPI_thread_init failed: " + error_text(rc);
             g_threading = true;
         }
         if (s.papi_multiplexing) {
-            const int rc = PAPI_multiplex_init();
+            const int rc = library::api().PAPI_multiplex_init();
             if (rc != PAPI_OK) return "PAPI_multiplex_init failed: " + error_text(rc);
             g_multiplex = true;
         }
@@ -247,7 +251,7 @@ const std::string& init_status() {
 
 std::string version_text() {
     if (!init_status().empty()) return {};
-    const int v = PAPI_get_opt(PAPI_LIB_VERSION, nullptr);
+    const int v = library::api().PAPI_get_opt(PAPI_LIB_VERSION, nullptr);
     if (v < 0) return {};
     return std::to_string(PAPI_VERSION_MAJOR(v)) + "." + std::to_string(PAPI_VERSION_MINOR(v)) +
            "." + std::to_string(PAPI_VERSION_REVISION(v)) + "." +
@@ -260,7 +264,7 @@ std::optional<int> event_code(const std::string& name, std::string& reason) {
         return std::nullopt;
     }
     int code = PAPI_NULL;
-    const int rc = PAPI_event_name_to_code(name.c_str(), &code);
+    const int rc = library::api().PAPI_event_name_to_code(name.c_str(), &code);
     if (rc != PAPI_OK) {
         reason = "unknown to PAPI (PAPI_event_name_to_code: " + error_text(rc) + ")";
         return std::nullopt;
@@ -271,9 +275,9 @@ std::optional<int> event_code(const std::string& name, std::string& reason) {
 event_info describe(int code) {
     event_info out;
     PAPI_event_info_t info{};
-    if (PAPI_get_event_info(code, &info) != PAPI_OK) {
+    if (library::api().PAPI_get_event_info(code, &info) != PAPI_OK) {
         char name[PAPI_MAX_STR_LEN] = {};
-        PAPI_event_code_to_name(code, name);
+        library::api().PAPI_event_code_to_name(code, name);
         out.name = name;
         return out;
     }
@@ -282,7 +286,8 @@ event_info describe(int code) {
     out.description = info.long_descr;
     out.units = info.units;
     out.preset = IS_PRESET(code);
-    if (const auto* cmp = PAPI_get_component_info(info.component_index); cmp != nullptr) {
+    if (const auto* cmp = library::api().PAPI_get_component_info(info.component_index);
+        cmp != nullptr) {
         out.component = cmp->name;
     }
     out.kind = counts_time(out.description, out.units) ? unit_kind::timing : unit_kind::count;
@@ -296,7 +301,8 @@ std::string try_count(std::span<const int> codes) {
         std::string why = build_set(codes, set);
         if (!why.empty()) return why;
         long long values[max_component_raw];
-        const int rc = codes.size() <= max_component_raw ? PAPI_read(set, values) : PAPI_OK;
+        const int rc =
+            codes.size() <= max_component_raw ? library::api().PAPI_read(set, values) : PAPI_OK;
         destroy_set(set, true);
         return rc == PAPI_OK ? std::string{} : "PAPI_read: " + error_text(rc);
     };
@@ -305,9 +311,9 @@ std::string try_count(std::span<const int> codes) {
     // already (PAPI_start would fail with PAPI_EISRUN): probe on a thread of its own.
     std::string why;
     std::thread prober{[&] {
-        PAPI_register_thread();
+        library::api().PAPI_register_thread();
         why = probe();
-        PAPI_unregister_thread();
+        library::api().PAPI_unregister_thread();
     }};
     prober.join();
     return why;
@@ -317,27 +323,27 @@ std::vector<int> all_event_codes() {
     std::vector<int> codes;
     if (!init_status().empty()) return codes;
     int code = PAPI_PRESET_MASK;
-    if (PAPI_enum_event(&code, PAPI_ENUM_FIRST) == PAPI_OK) {
+    if (library::api().PAPI_enum_event(&code, PAPI_ENUM_FIRST) == PAPI_OK) {
         do {
             codes.push_back(code);
-        } while (PAPI_enum_event(&code, PAPI_ENUM_EVENTS) == PAPI_OK);
+        } while (library::api().PAPI_enum_event(&code, PAPI_ENUM_EVENTS) == PAPI_OK);
     }
-    const int components = PAPI_num_components();
+    const int components = library::api().PAPI_num_components();
     for (int cidx = 0; cidx < components; ++cidx) {
-        const auto* cmp = PAPI_get_component_info(cidx);
+        const auto* cmp = library::api().PAPI_get_component_info(cidx);
         if (cmp == nullptr || cmp->disabled != 0) continue;
         code = PAPI_NATIVE_MASK;
-        if (PAPI_enum_cmp_event(&code, PAPI_ENUM_FIRST, cidx) != PAPI_OK) continue;
+        if (library::api().PAPI_enum_cmp_event(&code, PAPI_ENUM_FIRST, cidx) != PAPI_OK) continue;
         do {
             codes.push_back(code);
-        } while (PAPI_enum_cmp_event(&code, PAPI_ENUM_EVENTS, cidx) == PAPI_OK);
+        } while (library::api().PAPI_enum_cmp_event(&code, PAPI_ENUM_EVENTS, cidx) == PAPI_OK);
     }
     return codes;
 }
 
 std::string preset_mapping_reason(int code) {
     PAPI_event_info_t info{};
-    const int rc = PAPI_get_event_info(code, &info);
+    const int rc = library::api().PAPI_get_event_info(code, &info);
     if (rc != PAPI_OK) return "PAPI_get_event_info: " + error_text(rc);
     return info.count == 0 ? "PAPI has no native event for this preset on this CPU" : "";
 }
@@ -356,7 +362,8 @@ void read_this_thread(double* raw) noexcept {
         }
     }
     long long values[max_component_raw];
-    const int rc = TIMEMORY_LIKELY(tc->ok) ? PAPI_read(tc->set, values) : PAPI_ENOTRUN;
+    const int rc =
+        TIMEMORY_LIKELY(tc->ok) ? library::api().PAPI_read(tc->set, values) : PAPI_ENOTRUN;
     if (TIMEMORY_UNLIKELY(rc != PAPI_OK)) {
         read_failed(*tc, rc, raw);
         return;

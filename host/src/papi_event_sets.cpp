@@ -8,6 +8,8 @@
 #include <vector>
 
 #if defined(TIMEMORY_USE_PAPI)
+#include "papi_library.hpp"
+
 #include <papi.h>
 #endif
 
@@ -26,14 +28,14 @@ void require_papi() {
 
 void check(int rc, const char* call) {
     if (rc == PAPI_OK) return;
-    const char* text = PAPI_strerror(rc);
+    const char* text = library::api().PAPI_strerror(rc);
     throw std::runtime_error(std::string{"timemory: "} + call +
                              " failed: " + (text != nullptr ? text : "unknown error") +
                              " (PAPI error " + std::to_string(rc) + ")");
 }
 
 std::vector<long long> values_buffer(int set) {
-    const int n = PAPI_num_events(set);
+    const int n = library::api().PAPI_num_events(set);
     if (n < 0) check(n, "PAPI_num_events");
     return std::vector<long long>(static_cast<std::size_t>(n > 0 ? n : 1));
 }
@@ -46,58 +48,59 @@ std::vector<long long> values_buffer(int set) {
 int event_code(std::string_view name) {
     require_papi();
     int code = PAPI_NULL;
-    check(PAPI_event_name_to_code(std::string{name}.c_str(), &code), "PAPI_event_name_to_code");
+    check(library::api().PAPI_event_name_to_code(std::string{name}.c_str(), &code),
+          "PAPI_event_name_to_code");
     return code;
 }
 
 std::string event_name(int code) {
     require_papi();
     char name[PAPI_MAX_STR_LEN] = {};
-    check(PAPI_event_code_to_name(code, name), "PAPI_event_code_to_name");
+    check(library::api().PAPI_event_code_to_name(code, name), "PAPI_event_code_to_name");
     return name;
 }
 
 int create() {
     require_papi();
     int set = PAPI_NULL;
-    check(PAPI_create_eventset(&set), "PAPI_create_eventset");
+    check(library::api().PAPI_create_eventset(&set), "PAPI_create_eventset");
     return set;
 }
 
 void destroy(int set) {
     require_papi();
-    check(PAPI_cleanup_eventset(set), "PAPI_cleanup_eventset");
-    check(PAPI_destroy_eventset(&set), "PAPI_destroy_eventset");
+    check(library::api().PAPI_cleanup_eventset(set), "PAPI_cleanup_eventset");
+    check(library::api().PAPI_destroy_eventset(&set), "PAPI_destroy_eventset");
 }
 
 void add(int set, int code) {
-    check(PAPI_add_event(set, code), "PAPI_add_event");
+    check(library::api().PAPI_add_event(set, code), "PAPI_add_event");
 }
 
 void remove(int set, int code) {
-    check(PAPI_remove_event(set, code), "PAPI_remove_event");
+    check(library::api().PAPI_remove_event(set, code), "PAPI_remove_event");
 }
 
 void start(int set) {
-    check(PAPI_start(set), "PAPI_start");
+    check(library::api().PAPI_start(set), "PAPI_start");
 }
 
 std::vector<long long> read(int set) {
     auto values = values_buffer(set);
-    check(PAPI_read(set, values.data()), "PAPI_read");
-    values.resize(static_cast<std::size_t>(PAPI_num_events(set)));
+    check(library::api().PAPI_read(set, values.data()), "PAPI_read");
+    values.resize(static_cast<std::size_t>(library::api().PAPI_num_events(set)));
     return values;
 }
 
 std::vector<long long> stop(int set) {
     auto values = values_buffer(set);
-    check(PAPI_stop(set, values.data()), "PAPI_stop");
-    values.resize(static_cast<std::size_t>(PAPI_num_events(set)));
+    check(library::api().PAPI_stop(set, values.data()), "PAPI_stop");
+    values.resize(static_cast<std::size_t>(library::api().PAPI_num_events(set)));
     return values;
 }
 
 void reset(int set) {
-    check(PAPI_reset(set), "PAPI_reset");
+    check(library::api().PAPI_reset(set), "PAPI_reset");
 }
 
 #else  // built without PAPI: every call says so

@@ -3,7 +3,8 @@
 #   cmake -DAVAIL=<path> -DCASE=<case> -P check_avail.cmake
 #
 # CASE: json, text, filter, markdown, bogus, gpu (also -DHAS_CUDA=ON|OFF -DCORE_LIB=<libtimemory>
-# [-DGPU_LIB=<libtimemory-gpu>]), hw (also -DHAS_PAPI=ON|OFF -DHAS_CUDA=ON|OFF).
+# [-DGPU_LIB=<libtimemory-gpu>]), hw (also -DHAS_PAPI=ON|OFF -DHAS_CUDA=ON|OFF
+# -DCORE_LIB=<libtimemory>).
 cmake_minimum_required(VERSION 3.24)
 
 foreach(_var AVAIL CASE)
@@ -320,6 +321,26 @@ elseif(CASE STREQUAL "hw")
             if(NOT _err MATCHES "PAPI event 'timemory_no_such_event' is not counted: unknown to PAPI")
                 fail("the bad event is not reported on stderr")
             endif()
+        endif()
+        # libpapi is dlopened, not linked: a machine without it still runs timemory, and PAPI
+        # says why it is missing.
+        find_program(_readelf readelf)
+        if(_readelf AND CORE_LIB)
+            execute_process(COMMAND ${_readelf} -d "${CORE_LIB}" OUTPUT_VARIABLE _deps)
+            if(NOT _deps MATCHES "NEEDED" OR _deps MATCHES "libpapi")
+                fail("libtimemory links libpapi (or readelf failed):\n${_deps}")
+            endif()
+        endif()
+        set(ENV{TIMEMORY_PAPI_LIBRARY} "/nonexistent/libpapi.so.7.0")
+        set(ENV{TIMEMORY_PAPI_EVENTS} "perf::TASK-CLOCK")
+        run_avail(--json -H -c -f "^(PAPI|papi_array)$")
+        unset(ENV{TIMEMORY_PAPI_LIBRARY})
+        unset(ENV{TIMEMORY_PAPI_EVENTS})
+        expect_rc(0)
+        expect_counter("PAPI" unavailable_reason "^PAPI not loaded: /nonexistent/libpapi\\.so\\.7\\.0: cannot open")
+        string(JSON _reason GET "${_out}" components 0 unavailable_reason)
+        if(NOT _reason MATCHES "^PAPI not loaded: ")
+            fail("papi_array without libpapi: reason '${_reason}'")
         endif()
     else()
         expect_counter("PAPI" unavailable_reason "^built without PAPI$")

@@ -22,7 +22,9 @@
 // what it does itself (thread_scope_only). Values are counts, except perf's software clocks
 // (perf::TASK-CLOCK, perf::CPU-CLOCK), which count nanoseconds: they are timing values, shown in
 // settings.timing_units like wall_clock. Built without PAPI (TIMEMORY_USE_PAPI=OFF), papi_array is
-// listed as unavailable, "built without PAPI".
+// listed as unavailable, "built without PAPI". Built with PAPI, libpapi is loaded on first use
+// rather than linked: where it is missing, "PAPI not loaded: <the loader's reason>"
+// (TIMEMORY_PAPI_LIBRARY names another file).
 #pragma once
 
 #include "timemory/core/component_info.hpp"
@@ -57,8 +59,8 @@ struct event_info {
 /// Whether this timemory was built with PAPI.
 bool built_with_papi() noexcept;
 
-/// "" when PAPI works in this process; else why not: "built without PAPI" or
-/// "PAPI_library_init failed: <PAPI's reason>". The first call initialises PAPI (with thread
+/// "" when PAPI works in this process; else why not: "built without PAPI", "PAPI not loaded:
+/// <the loader's reason>" or "PAPI_library_init failed: <PAPI's reason>". The first call initialises PAPI (with thread
 /// support when settings.papi_threading, multiplexing when settings.papi_multiplexing).
 std::string unavailable_reason();
 inline bool working() {

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The GPU checks, in one command for the device tool (binaries from scripts/gpu-pack.sh in
+# .gpurun/): kernel attribution tests, cupti_counters on a device, the CUDA example, the launch
+# overhead benchmark and the device's metric listing. Logs go to $OUT (what comes back), one file
+# per step, and a summary to stdout. Each step has its own time limit so one hang cannot eat the
+# lease.   ./scripts/gpu-check.sh [STEP ...]   (steps: info kernels counters example bench)
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.gpurun" || { echo "no .gpurun/: run scripts/gpu-pack.sh"; exit 1; }
+out=${OUT:-/tmp/gpu-check}
+mkdir -p "$out"
+export LD_LIBRARY_PATH=$PWD:/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}
+export TIMEMORY_OUTPUT_PATH=$out/timemory-output TIMEMORY_FILE_OUTPUT=OFF
+steps=${*:-info kernels counters example bench}
+
+step() {  # step NAME SECONDS COMMAND...
+    local name=$1 limit=$2
+    shift 2
+    local t0=$SECONDS
+    timeout "$limit" "$@" >"$out/$name.log" 2>&1
+    local rc=$?
+    echo "[$name] rc=$rc ($((SECONDS - t0)) s): $(grep -E 'PASSED|FAILED|passed|failed' "$out/$name.log" | tail -n 2 | tr '\n' ' ')"
+}
+
+for s in $steps; do
+    case $s in
+        info)
+            nvidia-smi --query-gpu=name,driver_version --format=csv,noheader >"$out/info.log" 2>&1
+            step avail 60 ./timemory-avail -H -f '^(dram__bytes|gpu__time_duration|cupti_counters)$'
+            cat "$out/info.log" "$out/avail.log" ;;
+        kernels) step kernels 240 ./timemory-cuda-kernel-tests ;;
+        # One process per case: the metric list is fixed per process (see the test file).
+        counters)
+            for t in DramBytesOfACopyKernelMatchTheBytesItMoves \
+                MultiPassMetricsReplayKernelsWithoutChangingTheirResults; do
+                step "counters-$t" 120 ./timemory-cuda-counters-tests --gtest_filter="CuptiCounters.$t"
+            done ;;
+        example)
+            step example 120 ./timemory-cuda-example
+            step example-counters 120 ./timemory-cuda-example wall_clock,cupti_counters ;;
+        bench) step bench 180 ./timemory-bench-cuda-launch ;;
+        *) echo "unknown step '$s' (info kernels counters example bench)" ;;
+    esac
+done
