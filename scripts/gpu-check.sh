@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The GPU checks, in one command for the device tool (binaries from scripts/gpu-pack.sh in
 # .gpurun/): kernel attribution tests, cupti_counters on a device, the CUDA example, the launch
-# overhead benchmark and the device's metric listing. Logs go to $OUT (what comes back), one file
-# per step, and a summary to stdout. Each step has its own time limit so one hang cannot eat the
+# overhead benchmark and the device's metric listing. Logs go to $OUT (what comes back: at most 8
+# files, which these steps make), one file per step, and a summary to stdout. Each step has its own time limit so one hang cannot eat the
 # lease.   ./scripts/gpu-check.sh [STEP ...]   (steps: info kernels counters example bench)
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.gpurun" || { echo "no .gpurun/: run scripts/gpu-pack.sh"; exit 1; }
@@ -23,10 +23,10 @@ step() {  # step NAME SECONDS COMMAND...
 
 for s in $steps; do
     case $s in
-        info)
-            nvidia-smi --query-gpu=name,driver_version --format=csv,noheader >"$out/info.log" 2>&1
-            step avail 60 ./timemory-avail -H -f '^(dram__bytes|gpu__time_duration|cupti_counters)$'
-            cat "$out/info.log" "$out/avail.log" ;;
+        info)  # the GPU, and its metrics as timemory-avail lists them
+            step info 60 bash -c "nvidia-smi --query-gpu=name,driver_version --format=csv,noheader;
+                ./timemory-avail -H -f '^(dram__bytes|gpu__time_duration|cupti_counters)$'"
+            cat "$out/info.log" ;;
         kernels) step kernels 240 ./timemory-cuda-kernel-tests ;;
         # One process per case: the metric list is fixed per process (see the test file).
         counters)
