@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.gpurun" || { echo "no .gpurun/: run scripts/gpu-pack.sh"; exit 1; }
 out=${OUT:-/tmp/gpu-check}
 mkdir -p "$out"
-export LD_LIBRARY_PATH=$PWD:/usr/local/cuda/lib64:${LD_LIBRARY_PATH:-}
+export LD_LIBRARY_PATH=$PWD:/usr/local/cuda/lib64:/usr/local/cuda/extras/CUPTI/lib64:${LD_LIBRARY_PATH:-}
 export TIMEMORY_OUTPUT_PATH=$out/timemory-output TIMEMORY_FILE_OUTPUT=OFF
 steps=${*:-info kernels counters example bench}
 
@@ -37,7 +37,9 @@ for s in $steps; do
         example)
             step example 120 ./timemory-cuda-example
             step example-counters 120 ./timemory-cuda-example wall_clock,cupti_counters ;;
-        bench) step bench 180 ./timemory-bench-cuda-launch ;;
+        bench)  # one process per mode (CUPTI stays on once started), all in one log
+            step bench 240 bash -c 'for m in timemory external cupti-kernels cupti-callbacks; do
+                echo "== $m"; ./timemory-bench-cuda-launch 20000 5 $m; done' ;;
         *) echo "unknown step '$s' (info kernels counters example bench)" ;;
     esac
 done

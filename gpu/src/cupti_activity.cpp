@@ -65,6 +65,17 @@ std::string cupti_api_name(CUpti_ActivityKind kind, std::uint32_t cbid) {
     return text;
 }
 
+// settings.cupti_attribution: "external" or "callback" (the default); anything else warns once
+// naming the valid values and uses the callback.
+bool wants_external_attribution(const std::string& value) {
+    if (value == "external") return true;
+    if (value != "callback" && !value.empty()) {
+        log::warning("settings.cupti_attribution is '", value, "', which is not one of: callback, ",
+                     "external; using callback");
+    }
+    return false;
+}
+
 processor_options current_options() {
     processor_options o;
     o.add_secondary = settings::instance().add_secondary;
@@ -135,11 +146,14 @@ void flush_at_exit() {
     flush(true);
 }
 
-// Another tool holds the subscriber: tag regions with external correlation ids instead.
+// Another tool holds the subscriber (or settings.cupti_attribution asks for it): tag regions
+// with external correlation ids instead. `why` empty: asked for, nothing to warn about.
 void start_external_correlation(const std::string& why) {
-    log::warning("cupti_activity: ", why, "; GPU activity is attributed through external ",
-                 "correlation ids pushed with each region instead (regions already open on ",
-                 "other threads are not tagged)");
+    if (!why.empty()) {
+        log::warning("cupti_activity: ", why, "; GPU activity is attributed through external ",
+                     "correlation ids pushed with each region instead (regions already open on ",
+                     "other threads are not tagged)");
+    }
     const auto& api = cupti::api();
     if (const auto r = api.cuptiActivityEnable(CUPTI_ACTIVITY_KIND_EXTERNAL_CORRELATION);
         r != CUPTI_SUCCESS) {
@@ -190,12 +204,16 @@ void start() {
         state.store(session_state::unavailable);
         return;
     }
-    std::string why = subscriber::subscribe();
-    if (why.empty()) {
-        why = subscriber::enable_correlation(traced_api_classes(enabled_kinds),
-                                             wants_api_records(enabled_kinds));
+    if (wants_external_attribution(s.cupti_attribution)) {
+        start_external_correlation({});
+    } else {
+        std::string why = subscriber::subscribe();
+        if (why.empty()) {
+            why = subscriber::enable_correlation(traced_api_classes(enabled_kinds),
+                                                 wants_api_records(enabled_kinds));
+        }
+        if (!why.empty()) start_external_correlation(why);
     }
-    if (!why.empty()) start_external_correlation(why);
     for (auto kind : enabled_kinds) {
         if (const auto r = api->cuptiActivityEnable(kind); r != CUPTI_SUCCESS) {
             log::warning("cupti_activity: activity kind '", kind_name(kind),
