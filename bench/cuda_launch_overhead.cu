@@ -9,7 +9,8 @@
 //   external         cupti_activity attributing through external correlation ids per region
 //   cupti-kernels    CUPTI alone: concurrent-kernel activity records, no callbacks (the floor of
 //                    any activity-based tracer)
-//   cupti-callbacks  CUPTI alone: an empty callback on every launch function, no records
+//   cupti-callbacks  CUPTI alone: an empty callback on cudaLaunchKernel, __cudaLaunchKernel and
+//                    cuLaunchKernel (what a <<<>>> launch goes through), no records
 //
 // Each measurement launches an empty kernel `launches` times on one stream in batches of 256,
 // synchronising between batches so that the launch queue never fills (a full queue would make

@@ -1,7 +1,7 @@
 # CPU tests of cupti_counters (issue #5, device half): the metric catalogue for a named chip
 # (GH100) through the public tim::gpu::metrics API, which needs libcupti's host half but no GPU;
 # and the attribution of decoded ranges to the launches that made them, fed constructed values.
-# The GPU case (metrics of a kernel of known size) is in test_kernels_host.cu.
+# The GPU cases (metrics of kernels of known size) are in test_counters_device.cu, below.
 
 # Public API only, like a user's program: the core finds the plugin, the plugin loads libcupti.
 add_executable(timemory-cuda-test-counters-catalogue test_counters_catalogue.cpp)

@@ -224,7 +224,8 @@ TEST_F(ApiCallback, AFailedLaunchIsCancelledAndItsStrayRecordIsUnattributed) {
     testing::internal::CaptureStderr();
     processor.end_forced_flush(true);
     testing::internal::GetCapturedStderr();
-    EXPECT_EQ(at::labels(at::rows_of(at::activity_info())), "failing\n  good()\nunattributed bad()\n");
+    EXPECT_EQ(at::labels(at::rows_of(at::activity_info())),
+              "failing\n  good()\nunattributed bad()\n");
 }
 
 TEST_F(ApiCallback, MeasurementOffNotesLaunchesWithoutANode) {
@@ -293,4 +294,89 @@ TEST_F(ApiCallback, AnExitWithoutItsEnterIsIgnored) {
     const auto rows = at::rows_of(tim::registry::get("cuda_api"));
     EXPECT_EQ(at::labels(rows), "late-subscriber\n  cudaMalloc\n");
     EXPECT_EQ(rows[1].inclusive[0].count, 1u);
+}
+
+// ---- cupti_counters' launch hooks ---------------------------------------------------------------
+
+namespace {
+
+struct hook_log {
+    int enters = 0, exits = 0, failed_exits = 0, graph_enters = 0, graph_exits = 0, teardowns = 0;
+};
+hook_log hooks_seen;
+
+void hook_enter(const CUpti_CallbackData&, bool graph) noexcept {
+    ++hooks_seen.enters;
+    if (graph) ++hooks_seen.graph_enters;
+}
+void hook_exit(const CUpti_CallbackData&, bool failed, bool graph) noexcept {
+    ++hooks_seen.exits;
+    if (failed) ++hooks_seen.failed_exits;
+    if (graph) ++hooks_seen.graph_exits;
+}
+void hook_teardown(const CUpti_CallbackData&) noexcept {
+    ++hooks_seen.teardowns;
+}
+const sub::launch_hooks test_hooks{&hook_enter, &hook_exit, &hook_teardown};
+
+class LaunchHooks : public ApiCallback {
+  protected:
+    void SetUp() override {
+        ApiCallback::SetUp();
+        hooks_seen = {};
+        sub::set_launch_hooks(&test_hooks);
+    }
+    void TearDown() override {
+        sub::set_launch_hooks(nullptr);
+        ApiCallback::TearDown();
+    }
+};
+
+}  // namespace
+
+TEST_F(LaunchHooks, OneEnterAndOneExitPerOutermostLaunchWithFailureAndGraphFlags) {
+    // A runtime launch and the driver launch it makes: one enter, one exit.
+    call(CUPTI_CB_DOMAIN_RUNTIME_API, CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_v7000,
+         CUPTI_API_ENTER, 7001, "cudaLaunchKernel");
+    call(CUPTI_CB_DOMAIN_DRIVER_API, CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel, CUPTI_API_ENTER, 7002,
+         "cuLaunchKernel");
+    EXPECT_EQ(hooks_seen.enters, 1);
+    call(CUPTI_CB_DOMAIN_DRIVER_API, CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel, CUPTI_API_EXIT, 7002,
+         "cuLaunchKernel");
+    EXPECT_EQ(hooks_seen.exits, 0);  // only the outermost call's exit
+    call(CUPTI_CB_DOMAIN_RUNTIME_API, CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_v7000,
+         CUPTI_API_EXIT, 7001, "cudaLaunchKernel");
+    EXPECT_EQ(hooks_seen.exits, 1);
+    EXPECT_EQ(hooks_seen.failed_exits, 0);
+
+    // A failed launch says so at exit; a graph launch is flagged; other calls are not hooked.
+    runtime_call(CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_v13000, 7003, "__cudaLaunchKernel",
+                 /*cudaErrorInvalidValue*/ 1);
+    runtime_call(CUPTI_RUNTIME_TRACE_CBID_cudaGraphLaunch_v10000, 7004, "cudaGraphLaunch");
+    runtime_call(CUPTI_RUNTIME_TRACE_CBID_cudaMemcpyAsync_v3020, 7005, "cudaMemcpyAsync");
+    EXPECT_EQ(hooks_seen.enters, 3);
+    EXPECT_EQ(hooks_seen.exits, 3);
+    EXPECT_EQ(hooks_seen.failed_exits, 1);
+    EXPECT_EQ(hooks_seen.graph_enters, 1);
+    EXPECT_EQ(hooks_seen.graph_exits, 1);
+    EXPECT_EQ(hooks_seen.teardowns, 0);
+}
+
+TEST_F(LaunchHooks, ContextTeardownIsHookedOnEntryAndHooksCanBeRemoved) {
+    sub::dispatch_tables tables;
+    tables.runtime.assign(CUPTI_RUNTIME_TRACE_CBID_SIZE, act::api_class::none);
+    tables.driver.assign(CUPTI_DRIVER_TRACE_CBID_SIZE, act::api_class::none);
+    tables.runtime[CUPTI_RUNTIME_TRACE_CBID_cudaDeviceReset_v3020] =
+        act::classify_api("cudaDeviceReset_v3020");
+    tables.runtime[CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_v7000] =
+        act::classify_api("cudaLaunchKernel_v7000");
+    sub::set_tables(std::move(tables));
+    runtime_call(CUPTI_RUNTIME_TRACE_CBID_cudaDeviceReset_v3020, 7101, "cudaDeviceReset");
+    EXPECT_EQ(hooks_seen.teardowns, 1);
+    EXPECT_EQ(hooks_seen.enters, 0);
+    sub::set_launch_hooks(nullptr);
+    runtime_call(CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_v7000, 7102, "cudaLaunchKernel");
+    runtime_call(CUPTI_RUNTIME_TRACE_CBID_cudaDeviceReset_v3020, 7103, "cudaDeviceReset");
+    EXPECT_EQ(hooks_seen.enters, 0);
+    EXPECT_EQ(hooks_seen.teardowns, 1);
 }

@@ -85,21 +85,19 @@ TEST_F(Launches, EachRangeGoesToItsLaunchAsAKernelRowUnderTheRegion) {
     EXPECT_DOUBLE_EQ(inner->inclusive[0].sum, 2000.0);
 }
 
-TEST_F(Launches, AFailedLaunchIsCancelledAndUnmeasuredLaunchesAttachNothing) {
+TEST_F(Launches, UnmeasuredLaunchesConsumeTheirRangeAndAttachNothing) {
     const auto& info = counters_with_two_metrics();
     launch_log log;
     {
         at::region solve{"solve"};
-        log.note(solve.node, saxpy);
-        log.note(solve.node, scale);
-        log.cancel_last();                 // the launch returned an error: no range
-        log.note(tim::no_node_id, scale);  // measurement off: range consumed, nothing kept
+        log.note(tim::no_node_id, scale);  // measurement off: range 0 consumed, nothing kept
+        log.note(solve.node, saxpy);       // range 1
     }
     EXPECT_EQ(log.attach(2, 2, info.index, &fake_range), "");
     const auto rows = at::rows_of(info);
     ASSERT_NE(at::find_row(rows, saxpy), nullptr) << at::labels(rows);
     EXPECT_EQ(at::find_row(rows, scale), nullptr) << at::labels(rows);
-    EXPECT_DOUBLE_EQ(at::find_row(rows, "solve")->inclusive[0].sum, 1000.0);
+    EXPECT_DOUBLE_EQ(at::find_row(rows, "solve")->inclusive[0].sum, 2000.0);  // range 1's
 }
 
 TEST_F(Launches, ACountMismatchAttachesNothingAndSaysSo) {
@@ -129,5 +127,7 @@ TEST_F(Launches, RangesDecodedOnAnotherThreadLandInTheLaunchingThreadsGraph) {
     const auto* kernel = at::find_row(rows, saxpy);
     ASSERT_NE(kernel, nullptr) << at::labels(rows);
     EXPECT_EQ(kernel->depth, 1u);
+    ASSERT_GE(kernel->parent, 0);
+    EXPECT_EQ(rows[static_cast<std::size_t>(kernel->parent)].label, "solve");
     EXPECT_DOUBLE_EQ(kernel->inclusive[0].sum, 1000.0);
 }

@@ -270,7 +270,10 @@ TEST(HostRegistry, ValueLayoutIsSetOnceForComponentsWithRunTimeValues) {
     EXPECT_THROW(tim::registry::set_value_layout(index, {{"c", "", tim::unit_kind::count}}, 1),
                  std::logic_error);
     EXPECT_EQ(tim::registry::at(index)->size(), 2u);
-    EXPECT_THROW(tim::registry::set_value_layout(255, {}, 0), std::logic_error);  // empty slot
+    std::uint16_t empty = tim::max_components - 1;
+    while (empty > index && tim::registry::at(empty) != nullptr) --empty;
+    ASSERT_GT(empty, index) << "no empty registry slot left for the check";
+    EXPECT_THROW(tim::registry::set_value_layout(empty, {}, 0), std::logic_error);
 }
 
 TEST(WallClock, MeasuresSleep) {

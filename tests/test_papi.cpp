@@ -241,7 +241,9 @@ TEST_F(PapiArray, TaskClockOfBusyLoopMatchesThreadCpuAndWallTime) {
     // One thread cannot run longer than the wall time, and a spinning one runs most of it
     // unless the machine is oversubscribed (then the CPU-time check above is what holds).
     EXPECT_LE(task, 2.0 * wall);
-    if (cpu >= 0.5 * wall) {
+    // (Gated with margin: the CPU-time window is a little wider than the bundle's, so a thread
+    // that got just over half a core can show a TASK-CLOCK just under half the wall time.)
+    if (cpu >= 0.7 * wall) {
         EXPECT_GE(task, 0.5 * wall);
     } else {
         std::printf(

@@ -3,6 +3,7 @@
 #include "timemory/core/gpu_metrics.hpp"
 
 #include "timemory/core/gpu_components.hpp"
+#include "timemory/core/settings.hpp"
 
 #include <atomic>
 #include <stdexcept>
@@ -33,6 +34,11 @@ const backend& require() {
 
 void set_backend(const backend* b) noexcept {
     installed.store(b, std::memory_order_release);
+}
+
+std::vector<std::string> requested_metrics() {
+    auto names = settings::split_list(settings::instance().cupti_metrics);
+    return names.empty() ? settings::split_list(default_metrics) : names;
 }
 
 std::string unavailable_reason() {

@@ -180,9 +180,21 @@ std::vector<std::string> list_chips() {
     return chips_locked();
 }
 
+std::string initialize_profiler() {
+    static const std::string error = []() -> std::string {
+        if (!has_device()) return device_unavailable_reason();
+        if (auto why = host_api_reason(); !why.empty()) return why;
+        auto init = TIMEMORY_CUPTI_PARAMS(CUpti_Profiler_Initialize_Params);
+        const auto r = cupti::api().cuptiProfilerInitialize(&init);
+        return r == CUPTI_SUCCESS ? std::string{} : error_text("cuptiProfilerInitialize", r);
+    }();
+    return error;
+}
+
 std::string device_chip(int device) {
     if (!has_device()) throw std::runtime_error(device_unavailable_reason());
     require_library();
+    if (auto why = initialize_profiler(); !why.empty()) throw std::runtime_error(why);
     auto p = TIMEMORY_CUPTI_PARAMS(CUpti_Device_GetChipName_Params);
     p.deviceIndex = static_cast<std::size_t>(device);
     if (const auto r = cupti::api().cuptiDeviceGetChipName(&p); r != CUPTI_SUCCESS) {
@@ -216,7 +228,11 @@ metric_set check(const std::vector<std::string>& names, std::string_view chip) {
     out.chip = c.object.chip();
     out.requested = names;
     for (const auto& name : names) {
-        if (std::find(out.metrics.begin(), out.metrics.end(), name) != out.metrics.end()) continue;
+        const auto seen = [&](const auto& entry) { return entry.first == name; };
+        if (std::find(out.metrics.begin(), out.metrics.end(), name) != out.metrics.end() ||
+            std::any_of(out.rejected.begin(), out.rejected.end(), seen)) {
+            continue;  // asked twice: reported once
+        }
         auto info = describe_locked(c, name);
         std::string why = info.reason;
         if (why.empty() && name.find('.') == std::string::npos) {

@@ -22,6 +22,11 @@ std::vector<metric_info> list(std::string_view chip);
 metric_info describe(std::string_view name, std::string_view chip);
 metric_set check(const std::vector<std::string>& names, std::string_view chip);
 
+/// cuptiProfilerInitialize, once per process, with a device only (without one it crashes
+/// libcupti): "" or why it failed. Target-side profiler calls (the device's chip, counter
+/// availability, the range profiler) come after it.
+std::string initialize_profiler();
+
 /// How timemory displays a metric's values, from its dimension ("byte", "nanosecond", ...) and
 /// the submetric suffix (".sum", ".avg.per_second", ".avg.pct_of_peak_sustained_elapsed", ...).
 unit_kind display_kind(std::string_view dim_unit, std::string_view suffix);
@@ -40,6 +45,7 @@ struct fixed_metrics {
     std::vector<std::string> names;
     std::vector<const char*> c_names;
     std::size_t passes = 0;
+    int device = 0;  ///< the CUDA device whose chip they were checked for (settings.cupti_device)
 };
 const fixed_metrics* fixed_configuration() noexcept;
 

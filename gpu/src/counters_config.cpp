@@ -40,11 +40,6 @@ std::string join(const std::vector<std::string>& names) {
     return out;
 }
 
-std::vector<std::string> requested_names() {
-    auto names = settings::split_list(settings::instance().cupti_metrics);
-    return names.empty() ? settings::split_list(metrics::default_metrics) : names;
-}
-
 metric_set validate(const std::vector<std::string>& names) {
     metric_set out;
     out.requested = names;
@@ -70,7 +65,8 @@ void report(const metric_set& c) {
 }
 
 void fix(const metric_set& c) {
-    auto* kept = new fixed_metrics{c.chip, c.metrics, {}, c.passes};
+    auto* kept =
+        new fixed_metrics{c.chip, c.metrics, {}, c.passes, static_cast<int>(settings_device())};
     for (const auto& n : kept->names) kept->c_names.push_back(n.c_str());
     // The descriptions live as long as the labels: keep them beside the names.
     auto* descriptions = new std::vector<std::string>{c.descriptions};
@@ -89,7 +85,7 @@ std::int64_t settings_device() {
 }
 
 metric_set current_configuration() {
-    const auto names = requested_names();
+    const auto names = metrics::requested_metrics();
     auto& st = state();
     std::lock_guard<std::mutex> lock{st.mutex};
     if (st.current.fixed) {

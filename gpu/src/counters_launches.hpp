@@ -17,10 +17,6 @@ class launch_log {
   public:
     /// A launch the profiler will measure, by the region `node` (no_node_id: measure nothing).
     void note(node_id node, std::string kernel) { m_launches.push_back({node, std::move(kernel)}); }
-    /// The last noted launch failed: CUPTI made no range for it.
-    void cancel_last() noexcept {
-        if (!m_launches.empty()) m_launches.pop_back();
-    }
     std::size_t size() const noexcept { return m_launches.size(); }
     /// Forget every launch noted (their ranges are lost).
     void clear() noexcept { m_launches.clear(); }

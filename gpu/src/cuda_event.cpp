@@ -45,7 +45,9 @@ struct event_state {
     std::deque<pending_pair> pending;  ///< in order of their stops
 };
 
-void flush_at_exit() { parts::flush_cuda_events(); }
+void flush_at_exit() {
+    parts::flush_cuda_events();
+}
 
 std::atomic<bool> state_created{false};  ///< false: cuda_event never sampled, nothing to flush
 
@@ -92,7 +94,7 @@ std::atomic<bool> warned_exit{false};
 // Our failed calls must not show up in the application's cudaGetLastError(); an error that was
 // already there is left alone.
 class last_error_guard {
-public:
+  public:
     last_error_guard() noexcept : m_clean{cudaPeekAtLastError() == cudaSuccess} {}
     ~last_error_guard() {
         if (m_clean) cudaGetLastError();
@@ -100,7 +102,7 @@ public:
     last_error_guard(const last_error_guard&) = delete;
     last_error_guard& operator=(const last_error_guard&) = delete;
 
-private:
+  private:
     bool m_clean;
 };
 
@@ -174,7 +176,9 @@ void release_indices(std::uint32_t a, std::uint32_t b) noexcept {
 
 }  // namespace
 
-cudaStream_t cuda_event_stream() noexcept { return this_thread_stream; }
+cudaStream_t cuda_event_stream() noexcept {
+    return this_thread_stream;
+}
 
 cudaStream_t set_cuda_event_stream(cudaStream_t stream) noexcept {
     const cudaStream_t previous = this_thread_stream;
@@ -192,7 +196,7 @@ std::size_t cuda_event_pending() noexcept {
 namespace detail {
 
 void cuda_event_sample(double* raw) noexcept {
-    raw[0] = -1.0;  // no event: the pair is dropped at stop
+    raw[0] = -1.0;              // no event: the pair is dropped at stop
     if (!has_device()) return;  // never a CUDA call without a device
     last_error_guard guard;
     int device = 0;
@@ -202,8 +206,8 @@ void cuda_event_sample(double* raw) noexcept {
     cudaEvent_t event = nullptr;
     cudaError_t err = cudaSuccess;
     try {
-        const auto batch = std::clamp<std::int64_t>(settings::instance().cuda_event_batch_size, 1,
-                                                    max_batch);
+        const auto batch =
+            std::clamp<std::int64_t>(settings::instance().cuda_event_batch_size, 1, max_batch);
         std::lock_guard<std::mutex> lock{s.mutex};
         index = s.pool.acquire(device, batch, err);
         if (index != no_event) event = s.pool.event(index);
@@ -326,8 +330,7 @@ void flush_cuda_events() noexcept {
             done.push_back(resolved_pair{work[i].node, static_cast<double>(ms) * 1.0e6});
         } else if (err == cudaErrorCudartUnloading) {
             warn_once(warned_exit,
-                      "measurements still pending were lost: the CUDA runtime has shut down",
-                      err);
+                      "measurements still pending were lost: the CUDA runtime has shut down", err);
         } else {
             warn_once(warned_elapsed, "a start/stop pair could not be timed", err);
         }

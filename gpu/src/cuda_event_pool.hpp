@@ -16,7 +16,7 @@ namespace tim::gpu::detail {
 inline constexpr std::uint32_t no_event = UINT32_MAX;
 
 class cuda_event_pool {
-public:
+  public:
     /// A free event of `device` (the calling thread's current device), creating `batch` more
     /// when none is free. Returns no_event, and `error` set, when CUDA cannot create one.
     std::uint32_t acquire(int device, std::int64_t batch, cudaError_t& error);
@@ -33,7 +33,7 @@ public:
     std::size_t size() const { return m_events.size(); }
     std::size_t free_count() const;
 
-private:
+  private:
     struct entry {
         cudaEvent_t event = nullptr;
         int device = 0;

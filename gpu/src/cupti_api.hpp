@@ -7,7 +7,8 @@
 // TIMEMORY_CUPTI_LIBRARY ("libcupti.so.<CUDA major>", the headers' own version) the first time
 // a CUPTI function is really needed: when the activity session or API timing starts on a
 // device, or when a component's unavailable() is asked on a device. On a machine without a GPU
-// nothing loads it.
+// only the metric catalogue loads it (timemory-avail -H --chip, hardware_counters with a chip),
+// to call the Profiler Host functions, which need no driver.
 //
 // The pointer types are decltype(&cuptiXxx) of the headers' declarations, so a signature cannot
 // drift from the library the headers describe.

@@ -15,7 +15,8 @@
 //
 // Cost: kernels are serialised and each launch returns only after all its passes ran, so
 // cupti_counters is for counting, not timing: time kernels (cupti_activity, cuda_event) in runs
-// without it. Only settings.cupti_device is profiled; kernels of CUDA graphs are not attributed.
+// without it. Only settings.cupti_device is profiled; the ranges of kernels launched through CUDA
+// graphs are discarded (the launches before a graph are collected first).
 #include "activity_labels.hpp"
 #include "counters_catalogue.hpp"
 #include "counters_host.hpp"
@@ -61,6 +62,7 @@ struct profiler {
     std::vector<std::unique_ptr<context_profile>> contexts;
     activity::kernel_names kernels;
     bool warned_mismatch = false;
+    bool warned_graph = false;
 };
 
 profiler& the_profiler() {
@@ -69,7 +71,6 @@ profiler& the_profiler() {
 }
 
 thread_local std::unique_lock<std::mutex> held_launch;  // this thread's launch in progress
-thread_local context_profile* noted_in = nullptr;       // where that launch was noted
 
 std::string cupti_error(const char* function, CUptiResult r) {
     std::string text = error_text(function, r);
@@ -81,7 +82,7 @@ std::string cupti_error(const char* function, CUptiResult r) {
     return text;
 }
 
-void check(const char* function, CUptiResult r) {
+void throw_on_error(const char* function, CUptiResult r) {
     if (r != CUPTI_SUCCESS) throw std::runtime_error(cupti_error(function, r));
 }
 
@@ -92,8 +93,8 @@ void start_ranges(profiler& p, context_profile& c) {
     init.pRangeProfilerObject = c.object;
     init.counterDataSize = c.counter_data.size();
     init.pCounterData = c.counter_data.data();
-    check("cuptiRangeProfilerCounterDataImageInitialize",
-          api.cuptiRangeProfilerCounterDataImageInitialize(&init));
+    throw_on_error("cuptiRangeProfilerCounterDataImageInitialize",
+                   api.cuptiRangeProfilerCounterDataImageInitialize(&init));
     auto config = TIMEMORY_CUPTI_PARAMS(CUpti_RangeProfiler_SetConfig_Params);
     config.pRangeProfilerObject = c.object;
     config.configSize = p.config.size();
@@ -107,10 +108,10 @@ void start_ranges(profiler& p, context_profile& c) {
     config.minNestingLevel = 1;
     config.passIndex = 0;
     config.targetNestingLevel = 1;
-    check("cuptiRangeProfilerSetConfig", api.cuptiRangeProfilerSetConfig(&config));
+    throw_on_error("cuptiRangeProfilerSetConfig", api.cuptiRangeProfilerSetConfig(&config));
     auto start = TIMEMORY_CUPTI_PARAMS(CUpti_RangeProfiler_Start_Params);
     start.pRangeProfilerObject = c.object;
-    check("cuptiRangeProfilerStart", api.cuptiRangeProfilerStart(&start));
+    throw_on_error("cuptiRangeProfilerStart", api.cuptiRangeProfilerStart(&start));
 }
 
 // The host object that configures the range profiler, made with the counters this device has.
@@ -118,38 +119,60 @@ void make_host_object(profiler& p, CUcontext context) {
     const auto& api = cupti::api();
     auto avail = TIMEMORY_CUPTI_PARAMS(CUpti_Profiler_GetCounterAvailability_Params);
     avail.ctx = context;
-    check("cuptiProfilerGetCounterAvailability", api.cuptiProfilerGetCounterAvailability(&avail));
+    throw_on_error("cuptiProfilerGetCounterAvailability",
+                   api.cuptiProfilerGetCounterAvailability(&avail));
     p.availability.resize(avail.counterAvailabilityImageSize);
     avail.pCounterAvailabilityImage = p.availability.data();
-    check("cuptiProfilerGetCounterAvailability", api.cuptiProfilerGetCounterAvailability(&avail));
+    throw_on_error("cuptiProfilerGetCounterAvailability",
+                   api.cuptiProfilerGetCounterAvailability(&avail));
     auto host = std::make_unique<host_object>(p.metrics->chip, p.availability.data());
-    check("cuptiProfilerHostConfigAddMetrics", host->add(p.metrics->names));
+    throw_on_error("cuptiProfilerHostConfigAddMetrics", host->add(p.metrics->names));
     p.config = host->config_image();
     p.host = std::move(host);
 }
 
-// The profile of `context`, created and started on its first launch; nullptr when the context
-// is not profiled (another device, or CUPTI refused: warned once).
-context_profile* profile_of(profiler& p, CUcontext context) {
+void disable(context_profile& c) noexcept {
+    auto off = TIMEMORY_CUPTI_PARAMS(CUpti_RangeProfiler_Disable_Params);
+    off.pRangeProfilerObject = c.object;
+    cupti::api().cuptiRangeProfilerDisable(&off);
+    c.object = nullptr;
+}
+
+// The profile of `context` if one was made, else nullptr.
+context_profile* find_profile(profiler& p, CUcontext context) noexcept {
     for (auto& c : p.contexts) {
-        if (c->context == context) return c->object != nullptr ? c.get() : nullptr;
+        if (c->context == context) return c.get();
     }
+    return nullptr;
+}
+
+// The profile of `context` (not null), created and started on its first launch: its object is
+// nullptr when the context is not profiled (another device, or CUPTI refused: warned once).
+context_profile& profile_of(profiler& p, CUcontext context) {
+    if (auto* known = find_profile(p, context)) return *known;
     p.contexts.push_back(std::make_unique<context_profile>());
     auto& c = *p.contexts.back();
     c.context = context;
     const auto& api = cupti::api();
     std::uint32_t device = 0;
-    if (api.cuptiGetDeviceId(context, &device) != CUPTI_SUCCESS ||
-        static_cast<std::int64_t>(device) != settings_device()) {
-        log::warning("cupti_counters: kernels on CUDA device ", device,
-                     " are not profiled (settings.cupti_device is ", settings_device(), ")");
-        return nullptr;
+    if (const auto r = api.cuptiGetDeviceId(context, &device); r != CUPTI_SUCCESS) {
+        log::warning(
+            "cupti_counters: kernels of a context whose device is unknown are not "
+            "profiled (",
+            cupti_error("cuptiGetDeviceId", r), ")");
+        return c;
+    }
+    if (static_cast<int>(device) != p.metrics->device) {
+        log::warning("cupti_counters: kernels on CUDA device ", device, " are not profiled (",
+                     "the metrics were chosen for device ", p.metrics->device,
+                     ", settings.cupti_device)");
+        return c;
     }
     try {
         if (!p.host) make_host_object(p, context);
         auto enable = TIMEMORY_CUPTI_PARAMS(CUpti_RangeProfiler_Enable_Params);
         enable.ctx = context;
-        check("cuptiRangeProfilerEnable", api.cuptiRangeProfilerEnable(&enable));
+        throw_on_error("cuptiRangeProfilerEnable", api.cuptiRangeProfilerEnable(&enable));
         c.object = enable.pRangeProfilerObject;
         auto size = TIMEMORY_CUPTI_PARAMS(CUpti_RangeProfiler_GetCounterDataSize_Params);
         size.pRangeProfilerObject = c.object;
@@ -157,40 +180,44 @@ context_profile* profile_of(profiler& p, CUcontext context) {
         size.numMetrics = p.metrics->c_names.size();
         size.maxNumOfRanges = ranges_per_image;
         size.maxNumRangeTreeNodes = ranges_per_image;
-        check("cuptiRangeProfilerGetCounterDataSize",
-              api.cuptiRangeProfilerGetCounterDataSize(&size));
+        throw_on_error("cuptiRangeProfilerGetCounterDataSize",
+                       api.cuptiRangeProfilerGetCounterDataSize(&size));
         c.counter_data.resize(size.counterDataSize);
         start_ranges(p, c);
-        return &c;
     } catch (const std::exception& e) {
         log::warning("cupti_counters: no metrics are collected: ", e.what());
-        c.object = nullptr;
-        return nullptr;
+        if (c.object != nullptr) disable(c);  // enabled, then refused: leave the context clean
     }
+    return c;
 }
 
-// Decode the ranges collected since the last start, attach their values, and start again
-// (`restart`) or disable the profiler of the context (it is about to go away, or the process is).
-void collect(profiler& p, context_profile& c, bool restart) {
+// Decode the ranges collected since the last start, attach their values (none with `discard`),
+// and start again (`restart`) or disable the profiler of the context (it is about to go away, or
+// the process is).
+void collect(profiler& p, context_profile& c, bool restart, bool discard = false) {
     const auto& api = cupti::api();
     try {
         auto stop = TIMEMORY_CUPTI_PARAMS(CUpti_RangeProfiler_Stop_Params);
         stop.pRangeProfilerObject = c.object;
-        check("cuptiRangeProfilerStop", api.cuptiRangeProfilerStop(&stop));
+        throw_on_error("cuptiRangeProfilerStop", api.cuptiRangeProfilerStop(&stop));
         auto decode = TIMEMORY_CUPTI_PARAMS(CUpti_RangeProfiler_DecodeData_Params);
         decode.pRangeProfilerObject = c.object;
-        check("cuptiRangeProfilerDecodeData", api.cuptiRangeProfilerDecodeData(&decode));
+        throw_on_error("cuptiRangeProfilerDecodeData", api.cuptiRangeProfilerDecodeData(&decode));
         auto info = TIMEMORY_CUPTI_PARAMS(CUpti_RangeProfiler_GetCounterDataInfo_Params);
         info.pCounterDataImage = c.counter_data.data();
         info.counterDataImageSize = c.counter_data.size();
-        check("cuptiRangeProfilerGetCounterDataInfo",
-              api.cuptiRangeProfilerGetCounterDataInfo(&info));
+        throw_on_error("cuptiRangeProfilerGetCounterDataInfo",
+                       api.cuptiRangeProfilerGetCounterDataInfo(&info));
         const auto& names = p.metrics->c_names;
-        const auto problem = c.launches.attach(
-            info.numTotalRanges, static_cast<unsigned>(names.size()), cupti_counters_index,
-            [&](std::size_t range, double* values) {
-                return p.host->evaluate(c.counter_data, range, names, values) == CUPTI_SUCCESS;
-            });
+        if (discard) c.launches.clear();
+        const auto problem =
+            discard
+                ? std::string{}
+                : c.launches.attach(info.numTotalRanges, static_cast<unsigned>(names.size()),
+                                    cupti_counters_index, [&](std::size_t range, double* values) {
+                                        return p.host->evaluate(c.counter_data, range, names,
+                                                                values) == CUPTI_SUCCESS;
+                                    });
         if (!problem.empty() && !p.warned_mismatch) {
             p.warned_mismatch = true;
             log::warning("cupti_counters: ", problem, " (", decode.numOfRangeDropped,
@@ -202,47 +229,72 @@ void collect(profiler& p, context_profile& c, bool restart) {
         c.launches.clear();
         restart = false;
     }
-    if (!restart) {
-        auto disable = TIMEMORY_CUPTI_PARAMS(CUpti_RangeProfiler_Disable_Params);
-        disable.pRangeProfilerObject = c.object;
-        api.cuptiRangeProfilerDisable(&disable);
-        c.object = nullptr;
-    }
+    if (!restart) disable(c);
 }
 
 // ---- launch hooks (called by the subscriber for the outermost call of every launch) -----------
-void on_launch_enter(const CUpti_CallbackData& data) noexcept {
-    if (state.load(std::memory_order_acquire) != session_state::on) return;
+// Enter takes the lock and makes sure the launch's context is profiled before the kernel runs;
+// exit notes the launch (its range exists now, if the context is profiled) and releases the
+// lock. Noting at exit uses the context the launch really went to: at enter it is null when the
+// thread has no current context yet. State is checked again under the lock: the final flush at
+// exit may have closed the session while this thread waited.
+bool session_on() noexcept {
+    return state.load(std::memory_order_acquire) == session_state::on;
+}
+
+void on_launch_enter(const CUpti_CallbackData& data, bool graph) noexcept {
+    if (!session_on()) return;
     auto& p = the_profiler();
     held_launch = std::unique_lock<std::mutex>{p.mutex};
-    noted_in = nullptr;
+    if (!session_on()) return;
     try {
-        auto* c = profile_of(p, data.context);
-        if (c == nullptr) return;
-        if (c->launches.size() >= ranges_per_image) collect(p, *c, true);
-        if (c->object == nullptr) return;
-        const node_id node = is_enabled() && !in_internal_calls ? current_node_id() : no_node_id;
-        c->launches.note(node, data.symbolName != nullptr ? p.kernels.get(data.symbolName)
-                                                          : std::string{"unknown kernel"});
-        noted_in = c;
+        auto* c = data.context != nullptr ? &profile_of(p, data.context) : nullptr;
+        // A graph makes an unknown number of ranges: collect what came before, so that only
+        // the graph's own kernels are lost (discarded at its exit).
+        if (graph && c != nullptr && c->object != nullptr && c->launches.size() != 0) {
+            collect(p, *c, true);
+        }
     } catch (...) {
-        // Out of memory noting the launch: its range will not match; collect() says so.
+        // Out of memory making the profile: this launch goes unprofiled.
     }
 }
 
-void on_launch_exit(const CUpti_CallbackData&, bool failed) noexcept {
+void on_launch_exit(const CUpti_CallbackData& data, bool failed, bool graph) noexcept {
     if (!held_launch.owns_lock()) return;
-    if (failed && noted_in != nullptr) noted_in->launches.cancel_last();
-    noted_in = nullptr;
+    auto& p = the_profiler();
+    try {
+        auto* c = session_on() && !failed ? find_profile(p, data.context) : nullptr;
+        if (c != nullptr && c->object != nullptr) {
+            if (graph) {
+                collect(p, *c, true, /*discard=*/true);
+                if (!p.warned_graph) {
+                    p.warned_graph = true;
+                    log::warning(
+                        "cupti_counters: kernels launched through CUDA graphs are not "
+                        "profiled");
+                }
+            } else {
+                const node_id node =
+                    is_enabled() && !in_internal_calls ? current_node_id() : no_node_id;
+                c->launches.note(node, data.symbolName != nullptr ? p.kernels.get(data.symbolName)
+                                                                  : std::string{"unknown kernel"});
+                if (c->launches.size() >= ranges_per_image) collect(p, *c, true);
+            }
+        }
+    } catch (...) {
+        // Out of memory noting the launch: its range will not match; collect() says so.
+    }
     held_launch.unlock();
 }
 
 // Every context's ranges are collected before any context is destroyed or reset (the call does
-// not say which); profilers are enabled again on the next launch.
+// not say which; cuDevicePrimaryCtxRelease, which may only drop a reference, is treated the same);
+// profilers are enabled again on the next launch.
 void on_teardown(const CUpti_CallbackData&) noexcept {
-    if (state.load(std::memory_order_acquire) != session_state::on) return;
+    if (!session_on()) return;
     auto& p = the_profiler();
     std::lock_guard<std::mutex> lock{p.mutex};
+    if (!session_on()) return;
     for (auto& c : p.contexts) {
         if (c->object != nullptr) collect(p, *c, false);
     }
@@ -252,9 +304,10 @@ void on_teardown(const CUpti_CallbackData&) noexcept {
 const subscriber::launch_hooks hooks{&on_launch_enter, &on_launch_exit, &on_teardown};
 
 void flush(bool final) noexcept {
-    if (state.load(std::memory_order_acquire) != session_state::on) return;
+    if (!session_on()) return;
     auto& p = the_profiler();
     std::lock_guard<std::mutex> lock{p.mutex};
+    if (!session_on()) return;
     for (auto& c : p.contexts) {
         if (c->object != nullptr && (final || c->launches.size() != 0)) collect(p, *c, !final);
     }
@@ -280,11 +333,8 @@ void start() {
         state.store(session_state::unavailable);
         return;
     }
-    const auto& api = cupti::api();
-    auto init = TIMEMORY_CUPTI_PARAMS(CUpti_Profiler_Initialize_Params);
-    if (const auto r = api.cuptiProfilerInitialize(&init); r != CUPTI_SUCCESS) {
-        log::warning("cupti_counters: ", cupti_error("cuptiProfilerInitialize", r),
-                     "; no GPU metrics are collected");
+    if (const auto why = initialize_profiler(); !why.empty()) {
+        log::warning("cupti_counters: ", why, "; no GPU metrics are collected");
         state.store(session_state::unavailable);
         return;
     }

@@ -65,6 +65,7 @@ struct api_thread_state {
     bool has_note = false;            ///< a call in the current outermost call was noted
     bool timing = false;              ///< the outermost call is being timed
     bool hooked = false;              ///< the outermost call is a launch the hooks entered
+    bool hooked_graph = false;        ///< ... of a graph
     std::uint32_t timed_node = no_node;
     std::int64_t start_ns = 0;
     thread_graph* graph = nullptr;
@@ -101,8 +102,9 @@ void api_enter(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_C
         }
     }
     if (const auto* h = hooks.load(std::memory_order_acquire); h != nullptr && outermost) {
-        if (c == api_class::launch) {
-            h->enter(data);
+        if (c == api_class::launch || c == api_class::graph_launch) {
+            t.hooked_graph = c == api_class::graph_launch;
+            h->enter(data, t.hooked_graph);
             t.hooked = true;
         } else if (c == api_class::teardown) {
             h->teardown(data);
@@ -131,7 +133,7 @@ void api_exit(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_Ca
     if (outermost && t.hooked) {
         t.hooked = false;
         if (const auto* h = hooks.load(std::memory_order_acquire); h != nullptr) {
-            h->exit(data, result != 0);
+            h->exit(data, result != 0, t.hooked_graph);
         }
     }
     if (outermost && t.timing) {
@@ -278,8 +280,9 @@ std::string enable_correlation(unsigned class_mask, bool all_calls) {
 std::string enable_launch_hooks(const launch_hooks* h) {
     std::lock_guard<std::mutex> lock{enable_mutex};
     if (handle == nullptr) return "no CUPTI subscriber";
-    const unsigned mask =
-        activity::class_bit(api_class::launch) | activity::class_bit(api_class::teardown);
+    const unsigned mask = activity::class_bit(api_class::launch) |
+                          activity::class_bit(api_class::graph_launch) |
+                          activity::class_bit(api_class::teardown);
     if (const auto r = enable_classes(mask, false); r != CUPTI_SUCCESS) {
         return "cuptiEnableCallback: " + result_text(r);
     }

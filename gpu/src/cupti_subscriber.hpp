@@ -52,12 +52,12 @@ void set_correlation(unsigned class_mask, bool all_calls) noexcept;
 void set_api_timing(bool on) noexcept;
 
 /// cupti_counters' hooks (cupti_counters.cpp): `enter` and `exit` run for the outermost call of
-/// every kernel launch (a runtime launch and the driver launch it makes are one call), `exit`
-/// with whether the call failed; `teardown` runs on entering a call that destroys or resets a
-/// context (cudaDeviceReset, cuCtxDestroy, cuDevicePrimaryCtxReset, ...).
+/// every kernel or graph launch (`graph`; a runtime launch and the driver launch it makes are one
+/// call), `exit` with whether the call failed; `teardown` runs on entering a call that destroys,
+/// resets or releases a context (cudaDeviceReset, cuCtxDestroy, cuDevicePrimaryCtxReset, ...).
 struct launch_hooks {
-    void (*enter)(const CUpti_CallbackData& data) noexcept = nullptr;
-    void (*exit)(const CUpti_CallbackData& data, bool failed) noexcept = nullptr;
+    void (*enter)(const CUpti_CallbackData& data, bool graph) noexcept = nullptr;
+    void (*exit)(const CUpti_CallbackData& data, bool failed, bool graph) noexcept = nullptr;
     void (*teardown)(const CUpti_CallbackData& data) noexcept = nullptr;
 };
 
@@ -81,7 +81,8 @@ dispatch_tables tables_from_cupti();
 /// "" on success, else the CUPTI error.
 std::string enable_correlation(unsigned class_mask, bool all_calls);
 
-/// Enable the launch and teardown callbacks, then set_launch_hooks(hooks). "" or the CUPTI error.
+/// Enable the launch, graph-launch and teardown callbacks, then set_launch_hooks(hooks). "" or the
+/// CUPTI error.
 std::string enable_launch_hooks(const launch_hooks* hooks);
 
 /// Enable every runtime and driver callback, then set_api_timing(true). "" or the CUPTI error.

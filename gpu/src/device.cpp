@@ -24,8 +24,12 @@ const device_status& device() {
     return status;
 }
 
-bool has_device() { return device().count > 0; }
+bool has_device() {
+    return device().count > 0;
+}
 
-std::string device_unavailable_reason() { return device().reason; }
+std::string device_unavailable_reason() {
+    return device().reason;
+}
 
 }  // namespace tim::gpu

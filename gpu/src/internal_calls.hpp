@@ -9,13 +9,13 @@ namespace tim::gpu {
 inline thread_local bool in_internal_calls = false;
 
 class internal_calls_scope {
-public:
+  public:
     internal_calls_scope() noexcept : m_previous{in_internal_calls} { in_internal_calls = true; }
     ~internal_calls_scope() { in_internal_calls = m_previous; }
     internal_calls_scope(const internal_calls_scope&) = delete;
     internal_calls_scope& operator=(const internal_calls_scope&) = delete;
 
-private:
+  private:
     bool m_previous;
 };
 

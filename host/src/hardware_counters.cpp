@@ -12,14 +12,6 @@ namespace {
 
 namespace metrics = gpu::metrics;
 
-// Why a metric of `chip` cannot be collected here ("" when this machine's GPU is that chip).
-std::string collect_reason(const std::string& chip) {
-    std::string why;
-    const auto here = device_chip(why);
-    if (!why.empty()) return why;
-    return here == chip ? std::string{} : "this machine's GPU is " + here + ", not " + chip;
-}
-
 counter from_metric(metrics::metric_info m, const std::string& chip, const std::string& why) {
     counter out;
     out.source = api::cupti;
@@ -37,14 +29,15 @@ counter from_metric(metrics::metric_info m, const std::string& chip, const std::
 }
 
 std::vector<counter> cupti_metrics(std::string_view chip_arg, bool only_available) {
+    if (!metrics::unavailable_reason().empty()) return {};  // no CUDA or no libcupti
     std::string chip{chip_arg};
     if (chip.empty()) {
         std::string why;
-        if (metrics::unavailable_reason().empty()) chip = device_chip(why);
+        chip = device_chip(why);
         if (chip.empty()) return {};  // no GPU here: name a chip to list one offline
     }
     std::vector<counter> out;
-    const auto why = collect_reason(chip);
+    const auto why = chip_unavailable_reason(chip);
     if (only_available && !why.empty()) return out;
     for (auto& m : metrics::list(chip)) out.push_back(from_metric(std::move(m), chip, why));
     return out;
@@ -59,6 +52,21 @@ std::string device_chip(std::string& why) {
         why = e.what();
         return {};
     }
+}
+
+std::string chip_or_device(std::string_view chip) {
+    if (!chip.empty()) return std::string{chip};
+    std::string why;
+    auto here = device_chip(why);
+    if (here.empty()) throw std::runtime_error(why + "; name a chip, e.g. GH100");
+    return here;
+}
+
+std::string chip_unavailable_reason(const std::string& chip) {
+    std::string why;
+    const auto here = device_chip(why);
+    if (!why.empty()) return why;
+    return here == chip ? std::string{} : "this machine's GPU is " + here + ", not " + chip;
 }
 
 std::string cupti_unavailable_reason() {
@@ -94,13 +102,8 @@ counter info(std::string_view name, api which, std::string_view chip_arg) {
         out.event.reason = "CUPTI metrics unavailable: " + why;
         return out;
     }
-    std::string chip{chip_arg};
-    if (chip.empty()) {
-        std::string why;
-        chip = device_chip(why);
-        if (chip.empty()) throw std::runtime_error(why + "; name a chip, e.g. GH100");
-    }
-    return from_metric(metrics::describe(name, chip), chip, collect_reason(chip));
+    const auto chip = chip_or_device(chip_arg);
+    return from_metric(metrics::describe(name, chip), chip, chip_unavailable_reason(chip));
 }
 
 }  // namespace tim::hardware_counters

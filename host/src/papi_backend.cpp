@@ -112,7 +112,7 @@ std::string build_set(std::span<const int> codes, int& set) {
             destroy_set(set, false);
             char name[PAPI_MAX_STR_LEN] = {};
             library::api().PAPI_event_code_to_name(code, name);
-            return std::string{"library::api().PAPI_add_event("} + name + "): " + error_text(rc);
+            return std::string{"PAPI_add_event("} + name + "): " + error_text(rc);
         }
     }
     rc = library::api().PAPI_start(set);

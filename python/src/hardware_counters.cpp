@@ -192,9 +192,8 @@ void init_hardware_counters(py::module_& root) {
         "cupti_configuration",
         [](py::object chip) {
             if (chip.is_none()) return metric_set_dict(metrics::current_configuration());
-            auto names = settings::split_list(settings::instance().cupti_metrics);
-            if (names.empty()) names = settings::split_list(metrics::default_metrics);
-            return metric_set_dict(metrics::check(names, chip.cast<std::string>()));
+            return metric_set_dict(
+                metrics::check(metrics::requested_metrics(), chip.cast<std::string>()));
         },
         py::arg("chip") = py::none(),
         "What cupti_counters collects: {'chip', 'requested', 'metrics', 'rejected': {name: "
@@ -203,13 +202,7 @@ void init_hardware_counters(py::module_& root) {
     m.def(
         "check_cupti_metrics",
         [](const std::vector<std::string>& names, py::object chip) {
-            std::string chip_name = chip_text(chip);
-            if (chip_name.empty()) {
-                std::string why;
-                chip_name = hw::device_chip(why);
-                if (chip_name.empty()) throw std::runtime_error(why + "; name a chip, e.g. GH100");
-            }
-            return metric_set_dict(metrics::check(names, chip_name));
+            return metric_set_dict(metrics::check(names, hw::chip_or_device(chip_text(chip))));
         },
         py::arg("metrics"), py::arg("chip") = py::none(),
         "Validate CUPTI metric names for `chip` (default: this machine's GPU) and count the "

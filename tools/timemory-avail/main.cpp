@@ -230,10 +230,8 @@ void add_cupti_metrics(const options& opts, counter_rows& rows) {
                  why + "; --chip NAME lists a chip's metrics offline, e.g. --chip GH100", what);
         return;
     }
-    std::string here_reason;  // why the chip's metrics cannot be collected on this machine
     for (const auto& c : hw::available(hw::api::cupti, false, chip)) {
         const auto& e = c.event;
-        here_reason = e.reason;
         rows.add(e.name, "cupti", "cupti " + c.metric_type, e.reason,
                  e.description + (e.units.empty() ? "" : " (" + e.units + ")"),
                  json{{"chip", chip},
@@ -242,9 +240,7 @@ void add_cupti_metrics(const options& opts, counter_rows& rows) {
                       {"submetrics", c.submetrics}});
     }
     // What cupti_counters collects there: validated names and replay passes.
-    auto names = tim::settings::split_list(tim::settings::instance().cupti_metrics);
-    if (names.empty()) names = tim::settings::split_list(metrics::default_metrics);
-    const auto set = metrics::check(names, chip);
+    const auto set = metrics::check(metrics::requested_metrics(), chip);
     json rejected = json::object();
     for (const auto& [name, reason] : set.rejected) rejected[name] = reason;
     std::string description = set.metrics.empty()
@@ -255,7 +251,7 @@ void add_cupti_metrics(const options& opts, counter_rows& rows) {
         description += "; " + name + " left out: " + reason;
     }
     rows.add("cupti_counters", "cupti", "cupti metric set",
-             set.metrics.empty() ? set.reason : here_reason, description,
+             set.metrics.empty() ? set.reason : hw::chip_unavailable_reason(chip), description,
              json{{"chip", chip},
                   {"metrics", set.metrics},
                   {"passes", set.passes},

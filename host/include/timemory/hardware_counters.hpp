@@ -32,7 +32,9 @@ struct counter {
 /// Every counter of `which` (api::unknown: both): PAPI's events, each checked for whether it
 /// counts here, and the CUPTI base metrics of `chip` ("" = this machine's GPU; none without
 /// one), available when this machine's GPU is that chip. `only_available` keeps those that
-/// count here. Throws std::invalid_argument for a chip CUPTI does not know.
+/// count here. Throws std::invalid_argument for a chip CUPTI does not know; where CUPTI's
+/// catalogue does not work (no CUDA, no libcupti) the CUPTI part is empty
+/// (cupti_unavailable_reason() says why).
 std::vector<counter> available(api which = api::unknown, bool only_available = false,
                                std::string_view chip = {});
 
@@ -44,6 +46,13 @@ counter info(std::string_view name, api which = api::papi, std::string_view chip
 
 /// This machine's GPU chip (settings.cupti_device), or "" with the reason in `why`.
 std::string device_chip(std::string& why);
+
+/// `chip`, or this machine's when empty; throws std::runtime_error saying why there is none and
+/// how to name one.
+std::string chip_or_device(std::string_view chip);
+
+/// Why metrics of `chip` cannot be collected on this machine ("" when its GPU is that chip).
+std::string chip_unavailable_reason(const std::string& chip);
 
 /// Why CUPTI metrics cannot be collected here ("" when they can): the build, libcupti, or no GPU.
 std::string cupti_unavailable_reason();

@@ -58,6 +58,10 @@ struct metric_set {
 inline constexpr const char* default_metrics =
     "gpu__time_duration.sum,dram__bytes.sum,smsp__inst_executed.sum,sm__cycles_elapsed.avg";
 
+/// settings.cupti_metrics split into names, or default_metrics when it is empty: what
+/// cupti_counters is asked to collect.
+std::vector<std::string> requested_metrics();
+
 /// "" when the catalogue works here (libcupti and its host library load); else why not:
 /// "built without CUDA", "GPU plugin not loaded: ...", "CUPTI not loaded: ...".
 std::string unavailable_reason();
@@ -85,9 +89,10 @@ metric_info describe(std::string_view name, std::string_view chip);
 /// listed with the reason; the rest are kept. Chip errors as list().
 metric_set check(const std::vector<std::string>& names, std::string_view chip);
 
-/// What cupti_counters collects: settings.cupti_metrics (default_metrics when empty) checked for
-/// the chip of settings.cupti_device. Like papi_array, the list is re-read until it is usable and
-/// then fixed for the process. Without a device: reason says so, metrics is empty.
+/// What cupti_counters collects: requested_metrics() checked for the chip of
+/// settings.cupti_device. Like papi_array, the list is re-read until it is usable and then fixed
+/// for the process: calling this (as looking cupti_counters up does) fixes it once it is usable,
+/// and completes cupti_counters' registry entry. Without a device: reason says so, metrics empty.
 metric_set current_configuration();
 
 /// The plugin's implementation of the functions above (each may throw as documented).

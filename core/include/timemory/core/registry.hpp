@@ -43,8 +43,10 @@ const component_info* at(std::uint16_t index) noexcept;
 
 /// Give a component whose values are chosen at run time (papi_array's events, cupti_counters'
 /// metrics) its value layout: one value_info per value, raw_count and value_count set to
-/// `raw_count` and values.size(). Allowed once per component, from its own unavailable() check,
-/// before anything is sized from it (bundles and call graphs size their buffers at lookup).
+/// `raw_count` and values.size(). Allowed once per component, when its run-time list is fixed
+/// (papi_array's and cupti_counters' configuration, reached from their unavailable() check or
+/// their current_configuration()), before anything is sized from it (bundles and call graphs
+/// size their buffers at lookup).
 /// Throws std::logic_error when the slot is empty or was completed already.
 void set_value_layout(std::uint16_t index, std::vector<value_info> values, unsigned raw_count);
 
