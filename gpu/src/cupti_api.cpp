@@ -15,24 +15,14 @@
 namespace tim::gpu::cupti {
 namespace {
 
-struct library {
-    functions table;
-    std::string error;  ///< "" when loaded
-};
-
-const library& the_library() noexcept {
-    // Never destroyed: CUPTI calls back (buffers, API callbacks) while the process exits.
-    static const library* const lib = [] {
-        auto* l = new library{};
-        l->error = open(library_name(), l->table);
-        // Not on the search path: where the build found it. The soname's error is the one
-        // reported when that fails too.
-        if (!l->error.empty() && *TIMEMORY_CUPTI_LIBRARY_DIR != '\0') {
-            const std::string path = std::string{TIMEMORY_CUPTI_LIBRARY_DIR} + "/" + library_name();
-            if (open(path.c_str(), l->table).empty()) l->error.clear();
-        }
-        return l;
-    }();
+const loaded_library<functions>& the_library() noexcept {
+    // Not on the search path: where the build found it. The soname's error is the one reported
+    // when that fails too.
+    static const auto* const lib = load_first<functions>(
+        {library_name(), *TIMEMORY_CUPTI_LIBRARY_DIR == '\0'
+                             ? std::string{}
+                             : std::string{TIMEMORY_CUPTI_LIBRARY_DIR} + "/" + library_name()},
+        [](const std::string& name, functions& out) { return open(name.c_str(), out); });
     return *lib;
 }
 

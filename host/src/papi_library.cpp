@@ -17,11 +17,6 @@
 namespace tim::papi::library {
 namespace {
 
-struct loaded {
-    functions table;
-    std::string error;  ///< "" when loaded
-};
-
 std::string open(const std::string& name, functions& out) {
 #define TIMEMORY_PAPI_NAME(fn) #fn,
     static constexpr const char* names[] = {TIMEMORY_PAPI_FUNCTIONS(TIMEMORY_PAPI_NAME)};
@@ -35,22 +30,14 @@ std::string open(const std::string& name, functions& out) {
     return {};
 }
 
-const loaded& the_library() noexcept {
-    static const loaded* const lib = [] {
-        auto* l = new loaded{};  // never destroyed: threads read counters while the process exits
-        try {
-            const auto name = library_name();
-            l->error = open(name, l->table);
-            // Not on the search path: where the build found it (only for the build's own name).
-            const bool own_name = name == TIMEMORY_PAPI_LIBRARY;
-            if (!l->error.empty() && own_name && *TIMEMORY_PAPI_LIBRARY_DIR != '\0') {
-                const std::string path = std::string{TIMEMORY_PAPI_LIBRARY_DIR} + "/" + name;
-                if (open(path, l->table).empty()) l->error.clear();
-            }
-        } catch (...) {
-            l->error = "PAPI not loaded: out of memory";
-        }
-        return l;
+const loaded_library<functions>& the_library() noexcept {
+    // Not on the search path: where the build found it (only for the build's own name).
+    static const auto* const lib = [] {
+        const auto name = library_name();
+        const bool own_name = name == TIMEMORY_PAPI_LIBRARY && *TIMEMORY_PAPI_LIBRARY_DIR != '\0';
+        return load_first<functions>(
+            {name, own_name ? std::string{TIMEMORY_PAPI_LIBRARY_DIR} + "/" + name : std::string{}},
+            &open);
     }();
     return *lib;
 }
