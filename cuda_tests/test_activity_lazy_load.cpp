@@ -50,6 +50,7 @@ TEST(LazyCupti, APlainProgramAskingForTheCuptiComponentsMapsLibcuptiOnlyWithADev
     const auto& activity = tim::registry::get("cupti_activity");  // the core loads the plugin
     const auto& bytes = tim::registry::get("cupti_memory_bytes");
     const auto& api = tim::registry::get("cupti_callback");
+    const auto& counters = tim::registry::get("cupti_counters");
     const auto& wall = tim::registry::get("wall_clock");
     {
         const std::string loaded = maps();
@@ -68,13 +69,15 @@ TEST(LazyCupti, APlainProgramAskingForTheCuptiComponentsMapsLibcuptiOnlyWithADev
     ASSERT_EQ(reason.rfind("no CUDA device: ", 0), 0u) << reason;
     EXPECT_EQ(tim::registry::unavailable_reason(bytes), reason);
     EXPECT_EQ(tim::registry::unavailable_reason(api), reason);
+    EXPECT_EQ(tim::registry::unavailable_reason(counters), reason);  // its metric list neither
 
     tim::clear_results();
     testing::internal::CaptureStderr();
     for (int i = 0; i < 2; ++i) {
         // What a user's configuration does: the CUPTI components are dropped with a warning.
         auto components = tim::registry::parse_list(
-            "wall_clock, cupti_activity, cuda_memcpy_bytes, cuda_api, cupti_callback");
+            "wall_clock, cupti_activity, cuda_memcpy_bytes, cuda_api, cupti_callback, "
+            "cupti_counters");
         ASSERT_EQ(components.size(), 1u);
         tim::runtime_bundle outer{"outer", components};
         outer.start();
@@ -86,7 +89,7 @@ TEST(LazyCupti, APlainProgramAskingForTheCuptiComponentsMapsLibcuptiOnlyWithADev
     {
         // C++ code holding the descriptions samples them without the registry's check: the
         // activity session and API timing are refused on has_device(), before any CUPTI.
-        tim::runtime_bundle direct{"direct", {&wall, &activity, &bytes, &api}};
+        tim::runtime_bundle direct{"direct", {&wall, &activity, &bytes, &api, &counters}};
         direct.start();
         direct.stop();
     }
@@ -99,6 +102,7 @@ TEST(LazyCupti, APlainProgramAskingForTheCuptiComponentsMapsLibcuptiOnlyWithADev
         << err;
     EXPECT_EQ(count(err, "component 'cupti_memory_bytes' is not available here"), 1u) << err;
     EXPECT_EQ(count(err, "component 'cupti_callback' is not available here"), 1u) << err;
+    EXPECT_EQ(count(err, "component 'cupti_counters' is not available here"), 1u) << err;
     EXPECT_EQ(count(err, "cupti_activity: no CUDA device"), 1u) << err;
     EXPECT_EQ(count(err, "cupti_callback: no CUDA device"), 1u) << err;
     EXPECT_EQ(count(err, "CUPTI not loaded"), 0u) << err;
@@ -113,6 +117,7 @@ TEST(LazyCupti, APlainProgramAskingForTheCuptiComponentsMapsLibcuptiOnlyWithADev
     EXPECT_EQ(find_row(rows, "direct")->inclusive[0].count, 1u);
     EXPECT_TRUE(tim::component_view(tree, activity).empty());
     EXPECT_TRUE(tim::component_view(tree, api).empty());
+    EXPECT_TRUE(tim::component_view(tree, counters).empty());
 
     const std::string after = maps();
     EXPECT_TRUE(mapped(after, "libtimemory-gpu.so")) << after;
