@@ -27,6 +27,7 @@ endfunction()
 
 # ---- C API -------------------------------------------------------------------------------------
 add_executable(timemory-nvtx-test-c test_nvtx_c_api.c)
+target_include_directories(timemory-nvtx-test-c PRIVATE ${PROJECT_SOURCE_DIR}/tests)  # c_check.h
 set_target_properties(timemory-nvtx-test-c PROPERTIES C_STANDARD 99 C_EXTENSIONS OFF)
 target_link_libraries(timemory-nvtx-test-c PRIVATE timemory::timemory)
 add_dependencies(timemory-nvtx-test-c timemory-nvtx-test-injection)

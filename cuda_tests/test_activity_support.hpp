@@ -15,61 +15,55 @@
 
 namespace activity_test {
 
-inline CUpti_ActivityKernel10 kernel(std::uint32_t correlation, const char* name,
-                                     std::uint64_t start, std::uint64_t end) {
-    CUpti_ActivityKernel10 r{};
-    r.kind = CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL;
+/// A zeroed record of type `Record` with the fields every timed record has.
+template <typename Record>
+Record timed(CUpti_ActivityKind kind, std::uint32_t correlation, std::uint64_t start,
+             std::uint64_t end) {
+    Record r{};
+    r.kind = kind;
     r.correlationId = correlation;
-    r.name = name;
     r.start = start;
     r.end = end;
+    return r;
+}
+
+inline CUpti_ActivityKernel10 kernel(std::uint32_t correlation, const char* name,
+                                     std::uint64_t start, std::uint64_t end) {
+    auto r = timed<CUpti_ActivityKernel10>(CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL, correlation,
+                                           start, end);
+    r.name = name;
     return r;
 }
 
 inline CUpti_ActivityMemcpy6 copy(std::uint32_t correlation, CUpti_ActivityMemcpyKind kind,
                                   std::uint64_t bytes, std::uint64_t start, std::uint64_t end) {
-    CUpti_ActivityMemcpy6 r{};
-    r.kind = CUPTI_ACTIVITY_KIND_MEMCPY;
+    auto r = timed<CUpti_ActivityMemcpy6>(CUPTI_ACTIVITY_KIND_MEMCPY, correlation, start, end);
     r.copyKind = static_cast<std::uint8_t>(kind);
-    r.correlationId = correlation;
     r.bytes = bytes;
-    r.start = start;
-    r.end = end;
     return r;
 }
 
 inline CUpti_ActivityMemcpyPtoP4 peer_copy(std::uint32_t correlation, std::uint64_t bytes,
                                            std::uint64_t start, std::uint64_t end) {
-    CUpti_ActivityMemcpyPtoP4 r{};
-    r.kind = CUPTI_ACTIVITY_KIND_MEMCPY2;
+    auto r = timed<CUpti_ActivityMemcpyPtoP4>(CUPTI_ACTIVITY_KIND_MEMCPY2, correlation, start, end);
     r.copyKind = CUPTI_ACTIVITY_MEMCPY_KIND_PTOP;
-    r.correlationId = correlation;
     r.bytes = bytes;
-    r.start = start;
-    r.end = end;
     return r;
 }
 
 inline CUpti_ActivityMemset4 set(std::uint32_t correlation, std::uint64_t bytes,
                                  std::uint64_t start, std::uint64_t end) {
-    CUpti_ActivityMemset4 r{};
-    r.kind = CUPTI_ACTIVITY_KIND_MEMSET;
-    r.correlationId = correlation;
+    auto r = timed<CUpti_ActivityMemset4>(CUPTI_ACTIVITY_KIND_MEMSET, correlation, start, end);
     r.bytes = bytes;
-    r.start = start;
-    r.end = end;
     return r;
 }
 
 inline CUpti_ActivitySynchronization2 synchronization(std::uint32_t correlation,
                                                       CUpti_ActivitySynchronizationType type,
                                                       std::uint64_t start, std::uint64_t end) {
-    CUpti_ActivitySynchronization2 r{};
-    r.kind = CUPTI_ACTIVITY_KIND_SYNCHRONIZATION;
+    auto r = timed<CUpti_ActivitySynchronization2>(CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, correlation,
+                                                   start, end);
     r.type = type;
-    r.correlationId = correlation;
-    r.start = start;
-    r.end = end;
     return r;
 }
 
@@ -96,12 +90,8 @@ inline CUpti_ActivityExternalCorrelation external(
 
 inline CUpti_ActivityAPI api(CUpti_ActivityKind kind, std::uint32_t cbid, std::uint32_t correlation,
                              std::uint64_t start, std::uint64_t end) {
-    CUpti_ActivityAPI r{};
-    r.kind = kind;
+    auto r = timed<CUpti_ActivityAPI>(kind, correlation, start, end);
     r.cbid = cbid;
-    r.correlationId = correlation;
-    r.start = start;
-    r.end = end;
     return r;
 }
 

@@ -13,14 +13,7 @@
 
 #define MAX_EVENTS 64
 
-static int failures = 0;
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            ++failures;                                                              \
-        }                                                                            \
-    } while (0)
+#include "c_check.h"
 
 /* The log of this process: TIMEMORY_NVTX_TEST_LOG with "%p" replaced by the pid. */
 static int log_path(char* out, size_t size) {

@@ -256,6 +256,12 @@ std::vector<std::string> settings::split_list(std::string_view text) {
     return out;
 }
 
+std::string settings::join_list(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+    return out;
+}
+
 bool settings::parse_bool(std::string_view text, bool& out) noexcept {
     text = trim(text);
     if (text.empty()) return false;

@@ -14,6 +14,22 @@ double duration(std::uint64_t start, std::uint64_t end) noexcept {
     return end > start ? static_cast<double>(end - start) : 0.0;
 }
 
+// `record` as the struct its kind says, with the fields every timed record has (correlation id,
+// interval) copied into `it`.
+template <typename Record, typename Item>
+const Record& read_timed(const CUpti_Activity& record, Item& it) noexcept {
+    const auto& r = reinterpret_cast<const Record&>(record);
+    it.correlation = r.correlationId;
+    it.ns = duration(r.start, r.end);
+    return r;
+}
+
+template <typename Item>
+void set_bytes(Item& it, std::uint64_t bytes) noexcept {
+    it.bytes = static_cast<double>(bytes);
+    it.has_bytes = true;
+}
+
 }  // namespace
 
 void activity_processor::set_options(const processor_options& options) {
@@ -96,45 +112,32 @@ void activity_processor::handle(const CUpti_Activity& record) {
     switch (record.kind) {
         case CUPTI_ACTIVITY_KIND_KERNEL:
         case CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL: {
-            const auto& r = reinterpret_cast<const CUpti_ActivityKernel10&>(record);
-            it.correlation = r.correlationId;
+            const auto& r = read_timed<CUpti_ActivityKernel10>(record, it);
             it.label = m_kernels.get(r.name);
-            it.ns = duration(r.start, r.end);
             break;
         }
         case CUPTI_ACTIVITY_KIND_MEMCPY: {
-            const auto& r = reinterpret_cast<const CUpti_ActivityMemcpy6&>(record);
-            it.correlation = r.correlationId;
+            const auto& r = read_timed<CUpti_ActivityMemcpy6>(record, it);
             it.alternate = r.runtimeCorrelationId;
             it.label = memcpy_label(r.copyKind);
-            it.ns = duration(r.start, r.end);
-            it.bytes = static_cast<double>(r.bytes);
-            it.has_bytes = true;
+            set_bytes(it, r.bytes);
             break;
         }
         case CUPTI_ACTIVITY_KIND_MEMCPY2: {
-            const auto& r = reinterpret_cast<const CUpti_ActivityMemcpyPtoP4&>(record);
-            it.correlation = r.correlationId;
+            const auto& r = read_timed<CUpti_ActivityMemcpyPtoP4>(record, it);
             it.label = memcpy_label(r.copyKind);
-            it.ns = duration(r.start, r.end);
-            it.bytes = static_cast<double>(r.bytes);
-            it.has_bytes = true;
+            set_bytes(it, r.bytes);
             break;
         }
         case CUPTI_ACTIVITY_KIND_MEMSET: {
-            const auto& r = reinterpret_cast<const CUpti_ActivityMemset4&>(record);
-            it.correlation = r.correlationId;
+            const auto& r = read_timed<CUpti_ActivityMemset4>(record, it);
             it.label = memset_label;
-            it.ns = duration(r.start, r.end);
-            it.bytes = static_cast<double>(r.bytes);
-            it.has_bytes = true;
+            set_bytes(it, r.bytes);
             break;
         }
         case CUPTI_ACTIVITY_KIND_SYNCHRONIZATION: {
-            const auto& r = reinterpret_cast<const CUpti_ActivitySynchronization2&>(record);
-            it.correlation = r.correlationId;
+            const auto& r = read_timed<CUpti_ActivitySynchronization2>(record, it);
             it.label = sync_label(r.type);
-            it.ns = duration(r.start, r.end);
             break;
         }
         case CUPTI_ACTIVITY_KIND_RUNTIME:
@@ -143,10 +146,8 @@ void activity_processor::handle(const CUpti_Activity& record) {
                 ++m_counters.ignored;  // enabled only so that external correlation is reported
                 return;
             }
-            const auto& r = reinterpret_cast<const CUpti_ActivityAPI&>(record);
-            it.correlation = r.correlationId;
+            const auto& r = read_timed<CUpti_ActivityAPI>(record, it);
             it.label = api_label(record.kind, r.cbid);
-            it.ns = duration(r.start, r.end);
             break;
         }
         case CUPTI_ACTIVITY_KIND_OVERHEAD: {

@@ -54,6 +54,7 @@ std::string type_name(CUpti_MetricType type) {
     }
 }
 
+// "a, b, ..." of at most `max` items (0: all), saying how many there are when cut.
 std::string join(const std::vector<std::string>& items, std::size_t max = 0) {
     std::string out;
     for (std::size_t i = 0; i < items.size(); ++i) {

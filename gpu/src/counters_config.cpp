@@ -34,12 +34,6 @@ config_state& state() {
 // Set once, never destroyed: the registry's value labels point into it.
 std::atomic<const fixed_metrics*> fixed{nullptr};
 
-std::string join(const std::vector<std::string>& names) {
-    std::string out;
-    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-    return out;
-}
-
 metric_set validate(const std::vector<std::string>& names) {
     metric_set out;
     out.requested = names;
@@ -57,8 +51,9 @@ metric_set validate(const std::vector<std::string>& names) {
 }
 
 void report(const metric_set& c) {
-    const std::string collected =
-        c.metrics.empty() ? "" : "; cupti_counters collects the others: " + join(c.metrics);
+    const std::string collected = c.metrics.empty() ? ""
+                                                    : "; cupti_counters collects the others: " +
+                                                          settings::join_list(c.metrics);
     for (const auto& [name, why] : c.rejected) {
         log::warning("CUPTI metric '", name, "' is not collected: ", why, collected);
     }
@@ -90,9 +85,9 @@ metric_set current_configuration() {
     std::lock_guard<std::mutex> lock{st.mutex};
     if (st.current.fixed) {
         if (names != st.current.requested && st.ignored.insert(names).second) {
-            log::warning("settings.cupti_metrics changed to '", join(names),
+            log::warning("settings.cupti_metrics changed to '", settings::join_list(names),
                          "' after cupti_counters' metrics were fixed; it keeps collecting ",
-                         join(st.current.metrics),
+                         settings::join_list(st.current.metrics),
                          " (the list is fixed for the process once cupti_counters is in use)");
         }
         return st.current;

@@ -48,12 +48,6 @@ config_state& state() {
     return *instance;
 }
 
-std::string join(const std::vector<std::string>& names) {
-    std::string out;
-    for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
-    return out;
-}
-
 std::string value_description(const event_info& info) {
     std::string text = info.short_description.empty() ? info.description : info.short_description;
     if (info.kind == unit_kind::timing) text += " (nanoseconds)";
@@ -98,7 +92,8 @@ configuration validate(const std::vector<std::string>& requested, fixed_events& 
                 why = backend::try_count(accepted);
                 if (!why.empty()) {
                     accepted.pop_back();
-                    why = "cannot be counted together with " + join(c.events) + ": " + why;
+                    why = "cannot be counted together with " + settings::join_list(c.events) +
+                          ": " + why;
                 }
             }
         }
@@ -124,7 +119,7 @@ configuration validate(const std::vector<std::string>& requested, fixed_events& 
 void report(const configuration& c) {
     if (c.rejected.empty() || settings::instance().papi_quiet) return;
     const std::string counted =
-        c.events.empty() ? "" : "; papi_array counts the others: " + join(c.events);
+        c.events.empty() ? "" : "; papi_array counts the others: " + settings::join_list(c.events);
     for (const auto& [name, why] : c.rejected) {
         log::warning("PAPI event '", name, "' is not counted: ", why, counted);
     }
@@ -151,9 +146,9 @@ std::string configure_from_settings() {
     std::lock_guard<std::mutex> lock{st.mutex};
     if (st.current.fixed) {
         if (names != st.current.requested && st.ignored.insert(names).second) {
-            log::warning("settings.papi_events changed to '", join(names),
+            log::warning("settings.papi_events changed to '", settings::join_list(names),
                          "' after papi_array's events were fixed; it keeps counting ",
-                         join(st.current.events),
+                         settings::join_list(st.current.events),
                          " (the list is fixed for the process once papi_array is in use)");
         }
         return {};

@@ -144,8 +144,8 @@ void init_hardware_counters(py::module_& root) {
             [](const counter_info& i) {
                 return i.event.kind == unit_kind::timing ? std::string{"ns"} : i.event.units;
             },
-            "Units of the raw count ('ns' for perf's software clocks, '' for plain counts; "
-            "CUPTI's dimension: 'byte', 'nanosecond', 'percent', ...)")
+            "Units of the raw count: 'ns' for times (perf's software clocks, CUPTI's nanosecond "
+            "metrics), '' for plain PAPI counts, else CUPTI's dimension ('byte', 'percent', ...)")
         .def(
             "preset", [](const counter_info& i) { return i.event.preset; },
             "A PAPI preset (PAPI_*) rather than a native event")

@@ -206,12 +206,6 @@ void add_papi_events(counter_rows& rows) {
     }
 }
 
-std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-    return out;
-}
-
 /// CUPTI metrics of --chip (or of this machine's GPU): every base metric, then what
 /// cupti_counters would collect there (settings.cupti_metrics) with its replay passes. A metric
 /// counts here only on a GPU of that chip. Throws std::invalid_argument for an unknown chip.
@@ -243,10 +237,10 @@ void add_cupti_metrics(const options& opts, counter_rows& rows) {
     const auto set = metrics::check(metrics::requested_metrics(), chip);
     json rejected = json::object();
     for (const auto& [name, reason] : set.rejected) rejected[name] = reason;
-    std::string description = set.metrics.empty()
-                                  ? set.reason
-                                  : join(set.metrics) + ": " + std::to_string(set.passes) +
-                                        " replay pass(es) per kernel on " + chip;
+    std::string description = set.metrics.empty() ? set.reason
+                                                  : tim::settings::join_list(set.metrics) + ": " +
+                                                        std::to_string(set.passes) +
+                                                        " replay pass(es) per kernel on " + chip;
     for (const auto& [name, reason] : set.rejected) {
         description += "; " + name + " left out: " + reason;
     }

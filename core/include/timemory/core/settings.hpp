@@ -167,6 +167,9 @@ class TIMEMORY_VISIBLE settings {
     /// semicolons and whitespace; quotes are dropped (papi_events, cupti_metrics).
     static std::vector<std::string> split_list(std::string_view text);
 
+    /// The names of such a list as one text, "a, b, c" (for messages; split_list reads it back).
+    static std::string join_list(const std::vector<std::string>& names);
+
   private:
     bool is_instance() const noexcept;
     void publish();

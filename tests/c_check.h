@@ -1,0 +1,18 @@
+/* CHECK(cond) for the plain-C test programs (tests/c_api_test.c, cuda_tests/test_nvtx_c_api.c):
+ * a failed condition is printed with its file and line and counted in `failures`, and the
+ * program ends with `return failures == 0 ? 0 : 1;`. Included once, by the program's only file. */
+#ifndef TIMEMORY_TESTS_C_CHECK_H
+#define TIMEMORY_TESTS_C_CHECK_H
+
+#include <stdio.h>
+
+static int failures = 0;
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+            ++failures;                                                              \
+        }                                                                            \
+    } while (0)
+
+#endif
