@@ -5,6 +5,7 @@
 #include "activity_kinds.hpp"
 #include "activity_processor.hpp"
 #include "cupti_subscriber.hpp"
+#include "internal_calls.hpp"
 #include "test_activity_support.hpp"
 
 #include "timemory/core/gpu_components.hpp"
@@ -134,7 +135,8 @@ class ApiCallback : public ::testing::Test {
               {CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_v13000, "__cudaLaunchKernel_v13000"},
               {CUPTI_RUNTIME_TRACE_CBID_cudaMemcpyAsync_v3020, "cudaMemcpyAsync_v3020"},
               {CUPTI_RUNTIME_TRACE_CBID_cudaGraphLaunch_v10000, "cudaGraphLaunch_v10000"},
-              {CUPTI_RUNTIME_TRACE_CBID_cudaMalloc_v3020, "cudaMalloc_v3020"}}) {
+              {CUPTI_RUNTIME_TRACE_CBID_cudaMalloc_v3020, "cudaMalloc_v3020"},
+              {CUPTI_RUNTIME_TRACE_CBID_cudaEventQuery_v3020, "cudaEventQuery_v3020"}}) {
             tables.runtime[cbid] = act::classify_api(name);
         }
         tables.driver[CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel] = act::classify_api("cuLaunchKernel");
@@ -226,6 +228,28 @@ TEST_F(ApiCallback, AFailedLaunchIsCancelledAndItsStrayRecordIsUnattributed) {
     testing::internal::GetCapturedStderr();
     EXPECT_EQ(at::labels(at::rows_of(at::activity_info())),
               "failing\n  good()\nunattributed bad()\n");
+}
+
+TEST_F(ApiCallback, AnEventQueryThatFindsTheWorkUnfinishedStillHasItsSynchronisation) {
+    // CUPTI records a synchronisation for cudaEventQuery even when it returns cudaErrorNotReady
+    // (600): the program's query lands under its region, timemory's own (cuda_event resolving
+    // its pairs) is dropped; neither is "unattributed".
+    constexpr int not_ready = 600;
+    at::region r{"polling"};
+    runtime_call(CUPTI_RUNTIME_TRACE_CBID_cudaEventQuery_v3020, 7001, "cudaEventQuery", not_ready);
+    {
+        tim::gpu::internal_calls_scope internal;
+        runtime_call(CUPTI_RUNTIME_TRACE_CBID_cudaEventQuery_v3020, 7002, "cudaEventQuery",
+                     not_ready);
+    }
+    r.close();
+    const auto users = at::synchronization(7001, CUPTI_ACTIVITY_SYNCHRONIZATION_TYPE_EVENT_SYNCHRONIZE, 0, 1);
+    const auto ours = at::synchronization(7002, CUPTI_ACTIVITY_SYNCHRONIZATION_TYPE_EVENT_SYNCHRONIZE, 0, 2);
+    processor.process(at::buffer(users, ours));
+    processor.end_forced_flush(true);
+    EXPECT_EQ(at::labels(at::rows_of(at::activity_info())), "polling\n  cudaEventSynchronize\n");
+    EXPECT_EQ(processor.counters().unattributed, 0u);
+    EXPECT_EQ(processor.counters().dropped, 1u);
 }
 
 TEST_F(ApiCallback, MeasurementOffNotesLaunchesWithoutANode) {

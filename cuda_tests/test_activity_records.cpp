@@ -325,16 +325,23 @@ TEST_F(Records, ApiRecordsAreRowsOnlyWhenAskedFor) {
     EXPECT_TRUE(at::rows_of(at::activity_info()).empty());
     EXPECT_EQ(processor.counters().ignored, 1u);
 
-    processor.set_options(
-        {.place_api_records = true, .api_name = [](CUpti_ActivityKind kind, std::uint32_t cbid) {
-             return std::string{kind == CUPTI_ACTIVITY_KIND_DRIVER ? "cu" : "cuda"} +
-                    (cbid == 41 ? "MemcpyAsync" : "Other");
-         }});
+    const auto name = [](CUpti_ActivityKind kind, std::uint32_t cbid) {
+        return std::string{kind == CUPTI_ACTIVITY_KIND_DRIVER ? "cu" : "cuda"} +
+               (cbid == 41 ? "MemcpyAsync" : "Other");
+    };
+    // Runtime rows asked for, driver rows not (external correlation still records both kinds).
+    processor.set_options({.place_runtime_records = true, .api_name = name});
     const auto driver = at::api(CUPTI_ACTIVITY_KIND_DRIVER, 41, 1002, 0, 300);
     const auto runtime_again = at::api(CUPTI_ACTIVITY_KIND_RUNTIME, 41, 1002, 0, 900);
     processor.process(at::buffer(driver, runtime_again));
+    EXPECT_EQ(at::labels(at::rows_of(at::activity_info())), "api\n  cudaMemcpyAsync\n");
+    EXPECT_EQ(processor.counters().ignored, 2u);
+
+    processor.set_options(
+        {.place_runtime_records = true, .place_driver_records = true, .api_name = name});
+    processor.process(at::buffer(driver));
     EXPECT_EQ(at::labels(at::rows_of(at::activity_info())),
-              "api\n  cuMemcpyAsync\n  cudaMemcpyAsync\n");
+              "api\n  cudaMemcpyAsync\n  cuMemcpyAsync\n");
 }
 
 TEST_F(Records, AGraphLaunchServesEveryRecordItProduces) {

@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <numeric>
 #include <thread>
 #include <vector>
@@ -96,6 +97,15 @@ class CudaKernels : public ::testing::Test {
 };
 
 // ---- attribution --------------------------------------------------------------------------------
+
+// ctest runs these cases twice: as they are, and with TIMEMORY_CUPTI_ATTRIBUTION=external
+// (kernels.cmake), so every case below checks both ways of attributing records.
+TEST_F(CudaKernels, AttributionIsTheWayTheSettingAsks) {
+    { region r{"start", all}; }  // the first region sampling cupti_activity starts its session
+    const char* asked = std::getenv("TIMEMORY_CUPTI_ATTRIBUTION");
+    EXPECT_EQ(tim::gpu::cupti_attribution(),
+              asked != nullptr && std::string{asked} == "external" ? "external" : "callback");
+}
 
 TEST_F(CudaKernels, SaxpyIsAChildRowOfTheRegionThatLaunchedIt) {
     constexpr int n = 1 << 20;

@@ -10,7 +10,7 @@ out=${OUT:-/tmp/gpu-check}
 mkdir -p "$out"
 export LD_LIBRARY_PATH=$PWD:/usr/local/cuda/lib64:/usr/local/cuda/extras/CUPTI/lib64:${LD_LIBRARY_PATH:-}
 export TIMEMORY_OUTPUT_PATH=$out/timemory-output TIMEMORY_FILE_OUTPUT=OFF
-steps=${*:-info kernels counters example bench}
+steps=${*:-info counters example kernels bench}
 
 step() {  # step NAME SECONDS COMMAND...
     local name=$1 limit=$2
@@ -24,22 +24,33 @@ step() {  # step NAME SECONDS COMMAND...
 for s in $steps; do
     case $s in
         info)  # the GPU, and its metrics as timemory-avail lists them
-            step info 60 bash -c "nvidia-smi --query-gpu=name,driver_version --format=csv,noheader;
+            step info 45 bash -c "nvidia-smi --query-gpu=name,driver_version --format=csv,noheader;
                 ./timemory-avail -H -f '^(dram__bytes|gpu__time_duration|cupti_counters)$'"
             cat "$out/info.log" ;;
-        kernels) step kernels 240 ./timemory-cuda-kernel-tests ;;
+        kernels)
+            step kernels 150 ./timemory-cuda-kernel-tests
+            TIMEMORY_CUPTI_ATTRIBUTION=external step kernels-external 150 \
+                ./timemory-cuda-kernel-tests --gtest_filter='CudaKernels.*' ;;
         # One process per case: the metric list is fixed per process (see the test file).
         counters)
             for t in DramBytesOfACopyKernelMatchTheBytesItMoves \
                 MultiPassMetricsReplayKernelsWithoutChangingTheirResults; do
-                step "counters-$t" 120 ./timemory-cuda-counters-tests --gtest_filter="CuptiCounters.$t"
+                step "counters-$t" 90 ./timemory-cuda-counters-tests --gtest_filter="CuptiCounters.$t"
             done ;;
         example)
-            step example 120 ./timemory-cuda-example
-            step example-counters 120 ./timemory-cuda-example wall_clock,cupti_counters ;;
+            step example 60 ./timemory-cuda-example
+            step example-counters 60 ./timemory-cuda-example wall_clock,cupti_counters ;;
         bench)  # one process per mode (CUPTI stays on once started), all in one log
-            step bench 240 bash -c 'for m in timemory external cupti-kernels cupti-callbacks; do
-                echo "== $m"; ./timemory-bench-cuda-launch 20000 5 $m; done' ;;
+            # Three rounds, modes interleaved: the VM's launch cost drifts between processes.
+            # "kernels-only": timemory asking CUPTI for what cupti-both asks (kernel records and
+            # the launch callbacks), so the two differ by timemory's own work.
+            step bench 180 bash -c 'for round in 1 2 3; do
+                for m in timemory kernels-only external cupti-kernels cupti-callbacks cupti-both; do
+                echo "== $m (round $round)"
+                if [ $m = kernels-only ]; then
+                    TIMEMORY_CUPTI_ACTIVITY_KINDS=concurrent_kernel ./timemory-bench-cuda-launch 20000 5
+                else ./timemory-bench-cuda-launch 20000 5 $m; fi
+                done; done' ;;
         *) echo "unknown step '$s' (info kernels counters example bench)" ;;
     esac
 done

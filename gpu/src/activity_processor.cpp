@@ -142,7 +142,8 @@ void activity_processor::handle(const CUpti_Activity& record) {
         }
         case CUPTI_ACTIVITY_KIND_RUNTIME:
         case CUPTI_ACTIVITY_KIND_DRIVER: {
-            if (!m_options.place_api_records) {
+            if (!(record.kind == CUPTI_ACTIVITY_KIND_RUNTIME ? m_options.place_runtime_records
+                                                             : m_options.place_driver_records)) {
                 ++m_counters.ignored;  // enabled only so that external correlation is reported
                 return;
             }

@@ -42,8 +42,10 @@ using api_name_fn = std::string (*)(CUpti_ActivityKind kind, std::uint32_t cbid)
 
 struct processor_options {
     bool add_secondary = true;       ///< child rows per kernel/copy (settings.add_secondary)
-    bool place_api_records = false;  ///< RUNTIME/DRIVER records become rows (else only used
-                                     ///< to carry external correlation)
+    // RUNTIME / DRIVER records become rows (else they are only there to carry external
+    // correlation ids)
+    bool place_runtime_records = false;
+    bool place_driver_records = false;
     api_name_fn api_name = nullptr;  ///< nullptr: "cudaRuntime" / "cudaDriver" (timemory 3)
 };
 

@@ -24,8 +24,10 @@
 #include "timemory/core/log.hpp"
 #include "timemory/core/macros.hpp"
 #include "timemory/core/settings.hpp"
+#include "timemory/gpu/components.hpp"
 #include "timemory/gpu/device.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <mutex>
@@ -39,6 +41,8 @@ constexpr std::size_t buffer_bytes = std::size_t{4} << 20;
 
 std::atomic<session_state> state{session_state::off};
 std::atomic<bool> external{false};
+// What start() settled on: "callback", "external", or "none" (neither could be set up).
+std::atomic<const char*> attribution_mode{""};
 std::atomic<std::uint64_t> dropped{0};
 // Written once while starting; never destroyed (CUPTI may deliver buffers during exit).
 std::vector<CUpti_ActivityKind>& enabled_kinds = *new std::vector<CUpti_ActivityKind>{};
@@ -79,7 +83,11 @@ bool wants_external_attribution(const std::string& value) {
 processor_options current_options() {
     processor_options o;
     o.add_secondary = settings::instance().add_secondary;
-    o.place_api_records = wants_api_records(enabled_kinds);
+    const auto asked = [](CUpti_ActivityKind kind) {
+        return std::find(enabled_kinds.begin(), enabled_kinds.end(), kind) != enabled_kinds.end();
+    };
+    o.place_runtime_records = asked(CUPTI_ACTIVITY_KIND_RUNTIME);
+    o.place_driver_records = asked(CUPTI_ACTIVITY_KIND_DRIVER);
     o.api_name = &cupti_api_name;
     return o;
 }
@@ -162,19 +170,32 @@ void start_external_correlation(const std::string& why) {
                      unattributed_label, " <name>'");
         return;
     }
-    // External-correlation records accompany API records only: record those of the traced
-    // calls (unless every API record was asked for anyway).
-    if (!wants_api_records(enabled_kinds)) {
-        const unsigned mask = traced_api_classes(enabled_kinds);
-        const auto tables = subscriber::tables_from_cupti();
-        for (std::uint32_t cbid = 0; cbid < tables.runtime.size(); ++cbid) {
-            if (mask & class_bit(tables.runtime[cbid])) api.cuptiActivityEnableRuntimeApi(cbid, 1);
+    // External-correlation records accompany API records only, so the API kinds must be on.
+    // cuptiActivityEnableRuntimeApi/DriverApi(cbid, 1) alone produce no records (CUDA 13, seen
+    // on an H200 with driver 580): they only narrow a kind that is on. So both kinds go on, then
+    // every call this session does not trace goes off again (unless its rows were asked for). A
+    // runtime launch's kernel carries the runtime call's correlation id (the driver calls it makes
+    // are not recorded); a launch through the driver API carries the driver call's.
+    const unsigned mask = traced_api_classes(enabled_kinds);
+    const auto tables = subscriber::tables_from_cupti();
+    const auto narrow = [&](CUpti_ActivityKind kind, const std::vector<api_class>& table,
+                            CUptiResult (*enable)(CUpti_CallbackId, std::uint8_t)) {
+        if (const auto r = api.cuptiActivityEnable(kind); r != CUPTI_SUCCESS) {
+            log::warning("cupti_activity: activity kind '", kind_name(kind), "' not enabled (",
+                         subscriber::result_text(r), "); launches through it stay unattributed");
+            return;
         }
-        for (std::uint32_t cbid = 0; cbid < tables.driver.size(); ++cbid) {
-            if (mask & class_bit(tables.driver[cbid])) api.cuptiActivityEnableDriverApi(cbid, 1);
+        if (std::find(enabled_kinds.begin(), enabled_kinds.end(), kind) != enabled_kinds.end())
+            return;  // every call's row was asked for
+        for (std::uint32_t cbid = 1; cbid < table.size(); ++cbid) {
+            if ((mask & class_bit(table[cbid])) == 0 || table[cbid] == api_class::none)
+                enable(cbid, 0);
         }
-    }
+    };
+    narrow(CUPTI_ACTIVITY_KIND_RUNTIME, tables.runtime, api.cuptiActivityEnableRuntimeApi);
+    narrow(CUPTI_ACTIVITY_KIND_DRIVER, tables.driver, api.cuptiActivityEnableDriverApi);
     external.store(true);
+    attribution_mode.store("external");
     parts::refresh_region_observer();
     // The region sampling us opened before the observer was there: tag it now on this thread
     // (its pop pops the id).
@@ -205,6 +226,7 @@ void start() {
         return;
     }
     if (wants_external_attribution(s.cupti_attribution)) {
+        attribution_mode.store("none");  // unless it starts
         start_external_correlation({});
     } else {
         std::string why = subscriber::subscribe();
@@ -212,7 +234,12 @@ void start() {
             why = subscriber::enable_correlation(traced_api_classes(enabled_kinds),
                                                  wants_api_records(enabled_kinds));
         }
-        if (!why.empty()) start_external_correlation(why);
+        if (why.empty()) {
+            attribution_mode.store("callback");
+        } else {
+            attribution_mode.store("none");  // unless the fallback starts
+            start_external_correlation(why);
+        }
     }
     for (auto kind : enabled_kinds) {
         if (const auto r = api->cuptiActivityEnable(kind); r != CUPTI_SUCCESS) {
@@ -248,6 +275,10 @@ bool external_correlation() noexcept {
 }
 
 }  // namespace activity
+
+std::string cupti_attribution() {
+    return activity::attribution_mode.load();
+}
 
 namespace parts {
 namespace {

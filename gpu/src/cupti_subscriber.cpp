@@ -127,7 +127,13 @@ void api_exit(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_Ca
     const int result = data.functionReturnValue != nullptr
                            ? *static_cast<const int*>(data.functionReturnValue)
                            : 0;  // cudaSuccess and CUDA_SUCCESS are 0
-    if (result != 0 && t.has_note && traced(class_of(domain, cbid), correlation_all.load())) {
+    // A failed call leaves no record, so its note is cancelled. Not so a query that finds the
+    // work unfinished (cudaErrorNotReady and CUDA_ERROR_NOT_READY are both 600): CUPTI still
+    // records its synchronisation, which must find its region (or, for timemory's own queries,
+    // be dropped).
+    constexpr int not_ready = 600;
+    if (result != 0 && result != not_ready && t.has_note &&
+        traced(class_of(domain, cbid), correlation_all.load())) {
         activity::note_correlation({data.correlationId, 0, no_node_id, activity::note_cancel});
     }
     if (outermost && t.hooked) {

@@ -26,6 +26,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace tim::gpu {
 
@@ -56,6 +57,13 @@ private:
 
 /// Pairs of cuda_event samples whose value is not known yet (diagnostics and tests).
 std::size_t cuda_event_pending() noexcept;
+
+/// How cupti_activity attributes device records to regions: "callback" (timemory's CUPTI
+/// subscriber notes each launch), "external" (each region pushes an external correlation id:
+/// TIMEMORY_CUPTI_ATTRIBUTION=external, or another tool holds the CUPTI subscriber), "none"
+/// (neither could be set up: records go to "unattributed" rows), or "" while its session has not
+/// started (no region sampled it yet, or no device).
+std::string cupti_attribution();
 
 namespace detail {
 /// The component's functions (also what the registry's description points at).
