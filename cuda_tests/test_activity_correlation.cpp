@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <thread>
+#include <utility>
 
 namespace at = activity_test;
 namespace act = tim::gpu::activity;
@@ -243,8 +244,10 @@ TEST_F(ApiCallback, AnEventQueryThatFindsTheWorkUnfinishedStillHasItsSynchronisa
                      not_ready);
     }
     r.close();
-    const auto users = at::synchronization(7001, CUPTI_ACTIVITY_SYNCHRONIZATION_TYPE_EVENT_SYNCHRONIZE, 0, 1);
-    const auto ours = at::synchronization(7002, CUPTI_ACTIVITY_SYNCHRONIZATION_TYPE_EVENT_SYNCHRONIZE, 0, 2);
+    const auto users =
+        at::synchronization(7001, CUPTI_ACTIVITY_SYNCHRONIZATION_TYPE_EVENT_SYNCHRONIZE, 0, 1);
+    const auto ours =
+        at::synchronization(7002, CUPTI_ACTIVITY_SYNCHRONIZATION_TYPE_EVENT_SYNCHRONIZE, 0, 2);
     processor.process(at::buffer(users, ours));
     processor.end_forced_flush(true);
     EXPECT_EQ(at::labels(at::rows_of(at::activity_info())), "polling\n  cudaEventSynchronize\n");
@@ -326,6 +329,7 @@ namespace {
 
 struct hook_log {
     int enters = 0, exits = 0, failed_exits = 0, graph_enters = 0, graph_exits = 0, teardowns = 0;
+    std::pair<CUpti_CallbackDomain, CUpti_CallbackId> last_exit{CUPTI_CB_DOMAIN_INVALID, 0};
 };
 hook_log hooks_seen;
 
@@ -333,8 +337,10 @@ void hook_enter(const CUpti_CallbackData&, bool graph) noexcept {
     ++hooks_seen.enters;
     if (graph) ++hooks_seen.graph_enters;
 }
-void hook_exit(const CUpti_CallbackData&, bool failed, bool graph) noexcept {
+void hook_exit(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_CallbackData&,
+               bool failed, bool graph) noexcept {
     ++hooks_seen.exits;
+    hooks_seen.last_exit = {domain, cbid};
     if (failed) ++hooks_seen.failed_exits;
     if (graph) ++hooks_seen.graph_exits;
 }
@@ -372,6 +378,10 @@ TEST_F(LaunchHooks, OneEnterAndOneExitPerOutermostLaunchWithFailureAndGraphFlags
          CUPTI_API_EXIT, 7001, "cudaLaunchKernel");
     EXPECT_EQ(hooks_seen.exits, 1);
     EXPECT_EQ(hooks_seen.failed_exits, 0);
+    // The exit names the outermost call (whose parameters cupti_counters reads).
+    EXPECT_EQ(hooks_seen.last_exit,
+              std::pair(CUPTI_CB_DOMAIN_RUNTIME_API,
+                        CUpti_CallbackId{CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_v7000}));
 
     // A failed launch says so at exit; a graph launch is flagged; other calls are not hooked.
     runtime_call(CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_v13000, 7003, "__cudaLaunchKernel",

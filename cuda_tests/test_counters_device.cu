@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -26,6 +27,12 @@ using namespace kernels_test;
 __global__ void tm_copy(int n, const float* in, float* out) {
     const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
     if (i < n) out[i] = in[i] + 1.0f;
+}
+
+template <int Tag>
+__global__ void tm_tagged_add(int n, float* data) {
+    const int i = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+    if (i < n) data[i] += static_cast<float>(Tag + 1);
 }
 
 // Index of `metric` among cupti_counters' values, or -1.
@@ -153,4 +160,116 @@ TEST_F(CuptiCounters, MultiPassMetricsReplayKernelsWithoutChangingTheirResults) 
     EXPECT_EQ(values[pct].count, 2u);
     EXPECT_GT(values[pct].max, 0.0);
     EXPECT_LE(values[pct].max, 100.0);
+}
+
+// Launches from two threads sharing the primary context: the lock from launch entry to exit keeps
+// the noted launches in the context's order, so each thread's kernels stay under its region.
+TEST_F(CuptiCounters, KernelsFromTwoHostThreadsStayUnderTheirThreadsRegions) {
+    use("smsp__inst_executed.sum,dram__bytes.sum");
+    if (IsSkipped()) return;
+    constexpr int n = 1 << 16;
+    constexpr int launches = 40;
+    float* data[2] = {nullptr, nullptr};
+    for (auto*& d : data) {
+        CUDA_ASSERT(cudaMalloc(&d, sizeof(float) * n));
+        CUDA_ASSERT(cudaMemset(d, 0, sizeof(float) * n));
+    }
+    CUDA_ASSERT(cudaDeviceSynchronize());
+    auto worker = [&](auto tag, const char* label) {
+        constexpr int t = decltype(tag)::value;
+        region r{label, {counters}};
+        for (int i = 0; i < launches; ++i)
+            tm_tagged_add<t><<<(n + 255) / 256, 256, 0, cudaStreamPerThread>>>(n, data[t]);
+        cudaStreamSynchronize(cudaStreamPerThread);
+    };
+    std::thread first{worker, std::integral_constant<int, 0>{}, "worker_0"};
+    std::thread second{worker, std::integral_constant<int, 1>{}, "worker_1"};
+    first.join();
+    second.join();
+    float last[2] = {0.0f, 0.0f};
+    for (int t = 0; t < 2; ++t) {
+        CUDA_ASSERT(cudaMemcpy(&last[t], data[t] + n - 1, sizeof(float), cudaMemcpyDeviceToHost));
+        cudaFree(data[t]);
+    }
+    EXPECT_EQ(last[0], 1.0f * launches);  // replay leaves each launch's effect once
+    EXPECT_EQ(last[1], 2.0f * launches);
+
+    tim::flush_pending();
+    const auto tree = tim::collect_results(true);
+    const int inst = value_index(*counters, "smsp__inst_executed.sum");
+    ASSERT_GE(inst, 0);
+    double per_launch[2] = {0.0, 0.0};
+    for (int t = 0; t < 2; ++t) {
+        const std::string label = "worker_" + std::to_string(t);
+        const auto* node = path(tree, {label});
+        ASSERT_NE(node, nullptr) << label;
+        const auto own = children_containing(tree, *node, "tm_tagged_add<" + std::to_string(t));
+        const auto other =
+            children_containing(tree, *node, "tm_tagged_add<" + std::to_string(1 - t));
+        ASSERT_EQ(own.size(), 1u) << label << ": " << describe_children(tree, *node)
+                                  << "\ntop level: " << describe_children(tree, tree.nodes[0]);
+        EXPECT_TRUE(other.empty()) << label << ": " << describe_children(tree, *node);
+        const auto& values = own[0]->data.at(tim::gpu::cupti_counters_index);
+        EXPECT_EQ(values[inst].count, static_cast<std::uint64_t>(launches)) << label;
+        per_launch[t] = values[inst].sum / launches;
+    }
+    // Same shape of kernel: the same instruction count per launch in both threads.
+    EXPECT_NEAR(per_launch[0], per_launch[1], 0.01 * per_launch[0]);
+}
+
+// A CUDA graph (captured from a stream, then launched) between two regions: its kernels are not
+// profiled, and the kernels before and after it keep their values.
+TEST_F(CuptiCounters, KernelsAroundACapturedGraphKeepTheirValues) {
+    use("smsp__inst_executed.sum,dram__bytes.sum");
+    if (IsSkipped()) return;
+    constexpr int n = 1 << 16;
+    float* data = nullptr;
+    CUDA_ASSERT(cudaMalloc(&data, sizeof(float) * n));
+    CUDA_ASSERT(cudaMemset(data, 0, sizeof(float) * n));
+    cudaStream_t stream = nullptr;
+    CUDA_ASSERT(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
+    CUDA_ASSERT(cudaDeviceSynchronize());
+    {
+        region r{"before", {counters}};
+        tm_tagged_add<0><<<(n + 255) / 256, 256, 0, stream>>>(n, data);
+        CUDA_ASSERT(cudaStreamSynchronize(stream));
+    }
+    {
+        region r{"graph", {counters}};
+        cudaGraph_t graph = nullptr;
+        cudaGraphExec_t exec = nullptr;
+        CUDA_ASSERT(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
+        tm_tagged_add<1><<<(n + 255) / 256, 256, 0, stream>>>(n, data);
+        CUDA_ASSERT(cudaStreamEndCapture(stream, &graph));
+        CUDA_ASSERT(cudaGraphInstantiate(&exec, graph, 0));
+        CUDA_ASSERT(cudaGraphLaunch(exec, stream));
+        CUDA_ASSERT(cudaStreamSynchronize(stream));
+        cudaGraphExecDestroy(exec);
+        cudaGraphDestroy(graph);
+    }
+    {
+        region r{"after", {counters}};
+        tm_tagged_add<2><<<(n + 255) / 256, 256, 0, stream>>>(n, data);
+        CUDA_ASSERT(cudaStreamSynchronize(stream));
+    }
+    float last = 0.0f;
+    CUDA_ASSERT(cudaMemcpy(&last, data + n - 1, sizeof(float), cudaMemcpyDeviceToHost));
+    cudaStreamDestroy(stream);
+    cudaFree(data);
+    EXPECT_EQ(last, 1.0f + 2.0f + 3.0f);
+
+    tim::flush_pending();
+    const auto tree = tim::collect_results(true);
+    const int inst = value_index(*counters, "smsp__inst_executed.sum");
+    ASSERT_GE(inst, 0);
+    for (auto [label, tag] :
+         {std::pair{"before", "tm_tagged_add<0"}, {"after", "tm_tagged_add<2"}}) {
+        const auto* node = path(tree, {label});
+        ASSERT_NE(node, nullptr) << label;
+        const auto kernels = children_containing(tree, *node, tag);
+        ASSERT_EQ(kernels.size(), 1u) << label << ": " << describe_children(tree, *node);
+        const auto& values = kernels[0]->data.at(tim::gpu::cupti_counters_index);
+        EXPECT_EQ(values[inst].count, 1u) << label;
+        EXPECT_GT(values[inst].sum, n / 32.0) << label;  // at least one instruction per warp
+    }
 }

@@ -1,12 +1,18 @@
 // cupti_counters' attribution, fed constructed range values: range i belongs to launch i, each
 // kernel becomes a child row of the region that launched it (beside cupti_activity's row of the
 // same name), regions show the totals of their kernels, and a count mismatch attaches nothing.
+// Also the stream each launch variant's callback parameters name (launch_streams.hpp), by which
+// launches into a capturing stream are left out.
 #include "counters_launches.hpp"
+#include "launch_streams.hpp"
 #include "test_activity_support.hpp"
 
 #include "timemory/core/gpu_components.hpp"
 #include "timemory/core/registry.hpp"
 
+#include <cuda.h>
+#include <cupti_driver_cbid.h>
+#include <cupti_runtime_cbid.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -130,4 +136,55 @@ TEST_F(Launches, RangesDecodedOnAnotherThreadLandInTheLaunchingThreadsGraph) {
     ASSERT_GE(kernel->parent, 0);
     EXPECT_EQ(rows[static_cast<std::size_t>(kernel->parent)].label, "solve");
     EXPECT_DOUBLE_EQ(kernel->inclusive[0].sum, 1000.0);
+}
+
+// ---- the stream of a launch, from its callback parameters ---------------------------------------
+
+TEST(LaunchStreams, EachLaunchVariantNamesItsStream) {
+    const auto stream = reinterpret_cast<cudaStream_t>(0x1234);
+    const auto runtime = CUPTI_CB_DOMAIN_RUNTIME_API;
+    const auto driver = CUPTI_CB_DOMAIN_DRIVER_API;
+    // CUDA 13's <<<>>> entry point takes the arguments of cudaLaunchKernel (a cudaKernel_t first).
+    cudaLaunchKernel_v7000_params classic{};
+    classic.stream = stream;
+    for (CUpti_CallbackId cbid : {CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_v13000,
+                                  CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_v7000}) {
+        EXPECT_EQ(tim::gpu::launch_stream(runtime, cbid, &classic), stream) << cbid;
+    }
+    cudaLaunchConfig_t config{};
+    config.stream = stream;
+    cudaLaunchKernelExC_v11060_params ex{};
+    ex.config = &config;
+    EXPECT_EQ(
+        tim::gpu::launch_stream(runtime, CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_v11060, &ex),
+        stream);
+    cuLaunchKernel_params cu{};
+    cu.hStream = stream;
+    EXPECT_EQ(tim::gpu::launch_stream(driver, CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel, &cu), stream);
+    CUlaunchConfig cu_config{};
+    cu_config.hStream = stream;
+    cuLaunchKernelEx_params cu_ex{};
+    cu_ex.config = &cu_config;
+    EXPECT_EQ(tim::gpu::launch_stream(driver, CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx, &cu_ex),
+              stream);
+}
+
+TEST(LaunchStreams, PerThreadVariantsMapTheNullStreamAndUnknownCallsNameNone) {
+    cudaLaunchKernel_v7000_params null_stream{};
+    EXPECT_EQ(tim::gpu::launch_stream(CUPTI_CB_DOMAIN_RUNTIME_API,
+                                      CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_ptsz_v13000,
+                                      &null_stream),
+              cudaStreamPerThread);
+    EXPECT_EQ(
+        tim::gpu::launch_stream(CUPTI_CB_DOMAIN_RUNTIME_API,
+                                CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_v13000, &null_stream),
+        cudaStream_t{});  // the legacy stream stays the null stream
+    EXPECT_FALSE(tim::gpu::launch_stream(CUPTI_CB_DOMAIN_RUNTIME_API,
+                                         CUPTI_RUNTIME_TRACE_CBID_cudaMalloc_v3020, &null_stream));
+    EXPECT_FALSE(tim::gpu::launch_stream(CUPTI_CB_DOMAIN_RUNTIME_API,
+                                         CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_v7000, nullptr));
+    cudaLaunchKernelExC_v11060_params no_config{};
+    EXPECT_FALSE(tim::gpu::launch_stream(CUPTI_CB_DOMAIN_RUNTIME_API,
+                                         CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_v11060,
+                                         &no_config));
 }

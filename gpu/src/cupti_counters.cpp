@@ -16,7 +16,8 @@
 // Cost: kernels are serialised and each launch returns only after all its passes ran, so
 // cupti_counters is for counting, not timing: time kernels (cupti_activity, cuda_event) in runs
 // without it. Only settings.cupti_device is profiled; the ranges of kernels launched through CUDA
-// graphs are discarded (the launches before a graph are collected first).
+// graphs are discarded (the launches before a graph are collected first), and launches into a
+// stream being captured are not noted (they make no range).
 #include "activity_labels.hpp"
 #include "counters_catalogue.hpp"
 #include "counters_host.hpp"
@@ -24,6 +25,7 @@
 #include "cupti_api.hpp"
 #include "cupti_subscriber.hpp"
 #include "internal_calls.hpp"
+#include "launch_streams.hpp"
 #include "plugin_parts.hpp"
 
 #include "timemory/core/gpu_components.hpp"
@@ -235,9 +237,10 @@ void collect(profiler& p, context_profile& c, bool restart, bool discard = false
 // ---- launch hooks (called by the subscriber for the outermost call of every launch) -----------
 // Enter takes the lock and makes sure the launch's context is profiled before the kernel runs;
 // exit notes the launch (its range exists now, if the context is profiled) and releases the
-// lock. Noting at exit uses the context the launch really went to: at enter it is null when the
-// thread has no current context yet. State is checked again under the lock: the final flush at
-// exit may have closed the session while this thread waited.
+// lock. Noting at exit uses the context the launch really went to (at enter the callback's is
+// null when the thread has no current context yet; enter then binds the one the launch will use).
+// State is checked again under the lock: the final flush at exit may have closed the session
+// while this thread waited.
 bool session_on() noexcept {
     return state.load(std::memory_order_acquire) == session_state::on;
 }
@@ -248,7 +251,10 @@ void on_launch_enter(const CUpti_CallbackData& data, bool graph) noexcept {
     held_launch = std::unique_lock<std::mutex>{p.mutex};
     if (!session_on()) return;
     try {
-        auto* c = data.context != nullptr ? &profile_of(p, data.context) : nullptr;
+        // A thread's first launch enters with no current context (the runtime binds it inside
+        // the launch): bind it now, so that its profiler is on before the kernel runs.
+        CUcontext context = data.context != nullptr ? data.context : bind_current_context();
+        auto* c = context != nullptr ? &profile_of(p, context) : nullptr;
         // A graph makes an unknown number of ranges: collect what came before, so that only
         // the graph's own kernels are lost (discarded at its exit).
         if (graph && c != nullptr && c->object != nullptr && c->launches.size() != 0) {
@@ -259,11 +265,18 @@ void on_launch_enter(const CUpti_CallbackData& data, bool graph) noexcept {
     }
 }
 
-void on_launch_exit(const CUpti_CallbackData& data, bool failed, bool graph) noexcept {
+void on_launch_exit(CUpti_CallbackDomain domain, CUpti_CallbackId cbid,
+                    const CUpti_CallbackData& data, bool failed, bool graph) noexcept {
     if (!held_launch.owns_lock()) return;
     auto& p = the_profiler();
     try {
         auto* c = session_on() && !failed ? find_profile(p, data.context) : nullptr;
+        // A launch into a stream being captured runs nothing now and makes no range: noting it
+        // would shift every later range onto the wrong launch. (Its kernel runs when the graph
+        // is launched, and graph launches are not profiled.)
+        if (c != nullptr && !graph && launch_is_captured(domain, cbid, data.functionParams)) {
+            c = nullptr;
+        }
         if (c != nullptr && c->object != nullptr) {
             if (graph) {
                 collect(p, *c, true, /*discard=*/true);

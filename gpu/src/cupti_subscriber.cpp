@@ -139,7 +139,7 @@ void api_exit(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_Ca
     if (outermost && t.hooked) {
         t.hooked = false;
         if (const auto* h = hooks.load(std::memory_order_acquire); h != nullptr) {
-            h->exit(data, result != 0, t.hooked_graph);
+            h->exit(domain, cbid, data, result != 0, t.hooked_graph);
         }
     }
     if (outermost && t.timing) {

@@ -19,7 +19,7 @@ code_labels* create_code_labels(PyCodeObject* code) noexcept {
     if (code_extra_index < 0) return nullptr;
     auto* labels = new (std::nothrow) code_labels{};
     if (labels == nullptr) return nullptr;
-    if (_PyCode_SetExtra(reinterpret_cast<PyObject*>(code), code_extra_index, labels) != 0) {
+    if (TIMEMORY_CODE_SET_EXTRA(reinterpret_cast<PyObject*>(code), code_extra_index, labels) != 0) {
         PyErr_Clear();
         delete labels;
         return nullptr;
@@ -31,7 +31,7 @@ code_labels* create_code_labels(PyCodeObject* code) noexcept {
 
 void init_code_labels() {
     if (detail::code_extra_index < 0) {
-        detail::code_extra_index = _PyEval_RequestCodeExtraIndex(detail::free_code_labels);
+        detail::code_extra_index = TIMEMORY_REQUEST_CODE_EXTRA_INDEX(detail::free_code_labels);
         if (detail::code_extra_index < 0) {
             PyErr_Clear();
             throw std::runtime_error("timemory: CPython has no free code-object extra slot left");

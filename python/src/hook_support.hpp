@@ -19,6 +19,17 @@
 #include <string>
 #include <vector>
 
+// Python 3.12 renamed the code-object extra-slot functions (the old names are deprecated).
+#if PY_VERSION_HEX >= 0x030C0000
+#define TIMEMORY_CODE_GET_EXTRA PyUnstable_Code_GetExtra
+#define TIMEMORY_CODE_SET_EXTRA PyUnstable_Code_SetExtra
+#define TIMEMORY_REQUEST_CODE_EXTRA_INDEX PyUnstable_Eval_RequestCodeExtraIndex
+#else
+#define TIMEMORY_CODE_GET_EXTRA _PyCode_GetExtra
+#define TIMEMORY_CODE_SET_EXTRA _PyCode_SetExtra
+#define TIMEMORY_REQUEST_CODE_EXTRA_INDEX _PyEval_RequestCodeExtraIndex
+#endif
+
 namespace tim::python {
 
 /// One source line of a traced code object. hash == 0: the line is not a row (blank, comment,
@@ -57,8 +68,8 @@ code_labels* create_code_labels(PyCodeObject* code) noexcept;
 /// The cache entry of `code`, created on first use; nullptr only when CPython refuses the slot.
 inline code_labels* labels_of(PyCodeObject* code) noexcept {
     void* extra = nullptr;
-    if (_PyCode_GetExtra(reinterpret_cast<PyObject*>(code), detail::code_extra_index, &extra) ==
-            0 &&
+    if (TIMEMORY_CODE_GET_EXTRA(reinterpret_cast<PyObject*>(code), detail::code_extra_index,
+                                &extra) == 0 &&
         extra != nullptr) {
         return static_cast<code_labels*>(extra);
     }

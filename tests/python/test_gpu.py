@@ -164,3 +164,82 @@ def test_marker_with_cuda_event_records_both_with_a_device():
     graph = timemory.get(components=["cuda_event"])["timemory"]["cuda_event"]["ranks"][0]["graph"]
     laps = [r["entry"]["laps"] for r in graph if r["prefix"].endswith("gpu_marker_device")]
     assert laps == [1]
+
+
+# ---- kernels from a Python GPU library (device machines: PyTorch or CuPy) ------------------------
+
+KERNELS_SCRIPT = """
+import json, sys
+import timemory
+from timemory.util import marker
+timemory.settings.cout_output = False
+lib = sys.argv[1]
+if lib == "torch":
+    import torch
+    x = torch.ones((1024, 1024), device="cuda")
+    sync = torch.cuda.synchronize
+else:
+    import cupy
+    x = cupy.ones((1024, 1024), dtype=cupy.float32)
+    sync = cupy.cuda.runtime.deviceSynchronize
+y = x @ x  # library and module loading outside the region
+sync()
+with marker(["wall_clock", "cupti_activity", "cupti_memory_bytes"], key="py_matmul"):
+    y = x @ x
+    sync()
+with marker(["wall_clock", "cupti_activity", "cupti_memory_bytes"], key="py_download"):
+    host = y.cpu().numpy() if lib == "torch" else cupy.asnumpy(y)
+assert host[0, 0] == 1024.0 and host.nbytes == 1024 * 1024 * 4
+out = {}
+for cid in ("cupti_activity", "cupti_memory_bytes"):
+    graph = timemory.get(components=[cid])["timemory"][cid]["ranks"][0]["graph"]
+    out[cid] = [[r["prefix"], r["depth"], r["entry"]["laps"], r["stats"]["sum"]] for r in graph]
+print("ROWS " + json.dumps(out))
+"""
+
+
+def gpu_array_library():
+    """PyTorch or CuPy, whichever this Python has (the GPU machines have both), else None."""
+    import importlib.util
+
+    for name in ("torch", "cupy"):
+        if importlib.util.find_spec(name) is not None:
+            return name
+    return None
+
+
+def children(rows, label):
+    """(label, laps, sum) of the rows directly under the row labelled `label`."""
+    found, out = None, []
+    for prefix, depth, laps, total in rows:
+        text = prefix.split(">>> ", 1)[-1].lstrip(" ")
+        text = text[2:] if text.startswith("|_") else text
+        if found is None:
+            if text == label:
+                found = depth
+        elif depth <= found:
+            break
+        elif depth == found + 1:
+            out.append((text, laps, total))
+    assert found is not None, (label, rows)
+    return out
+
+
+@needs_device
+@pytest.mark.skipif(gpu_array_library() is None, reason="neither PyTorch nor CuPy is installed")
+def test_kernels_and_copies_from_python_land_under_the_marker_that_launched_them():
+    proc = run_python(["-c", KERNELS_SCRIPT, gpu_array_library()])
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("ROWS ")]
+    assert len(lines) == 1, proc.stdout + proc.stderr
+    rows = json.loads(lines[0][len("ROWS "):])
+    # The matrix product: at least one kernel row with device time (far below a second).
+    kernels = [c for c in children(rows["cupti_activity"], "py_matmul")
+               if not c[0].startswith("cuda")]
+    assert kernels, rows["cupti_activity"]
+    assert all(laps >= 1 and 0.0 < total < 1.0 for _, laps, total in kernels), kernels
+    # The download: one 4 MiB device-to-host copy (cupti_memory_bytes is in MB).
+    copies = [c for c in children(rows["cupti_memory_bytes"], "py_download")
+              if c[0] == "cudaMemcpy_DtoH"]
+    assert len(copies) == 1, rows["cupti_memory_bytes"]
+    assert copies[0][2] == pytest.approx(4.194304, rel=1e-6)

@@ -1,0 +1,128 @@
+#include "launch_streams.hpp"
+
+#include "internal_calls.hpp"
+
+#include <cuda.h>
+#include <cupti_driver_cbid.h>
+#include <cupti_runtime_cbid.h>
+
+namespace tim::gpu {
+namespace {
+
+// CUDA 13's <<<>>> entry points, __cudaLaunchKernel(_ptsz): CUPTI passes every runtime function's
+// arguments as a struct of them in order, but the meta header has none for these two. Their
+// arguments (crt/device_functions.h): kernel, gridDim, blockDim, args, sharedMem, stream.
+struct launch_v13000_params {
+    cudaKernel_t kernel;
+    dim3 gridDim;
+    dim3 blockDim;
+    void** args;
+    size_t sharedMem;
+    cudaStream_t stream;
+};
+
+std::optional<cudaStream_t> runtime_stream(CUpti_CallbackId cbid, const void* params) {
+    switch (cbid) {
+        case CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_v13000:
+        case CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_ptsz_v13000:
+            return static_cast<const launch_v13000_params*>(params)->stream;
+        case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_v7000:
+        case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_ptsz_v7000:
+            return static_cast<const cudaLaunchKernel_v7000_params*>(params)->stream;
+        case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchCooperativeKernel_v9000:
+        case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchCooperativeKernel_ptsz_v9000:
+            return static_cast<const cudaLaunchCooperativeKernel_v9000_params*>(params)->stream;
+        case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_v11060:
+        case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_ptsz_v11060: {
+            const auto* config =
+                static_cast<const cudaLaunchKernelExC_v11060_params*>(params)->config;
+            if (config == nullptr) return std::nullopt;
+            return config->stream;
+        }
+        default:
+            return std::nullopt;
+    }
+}
+
+std::optional<cudaStream_t> driver_stream(CUpti_CallbackId cbid, const void* params) {
+    switch (cbid) {
+        case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel:
+        case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz:
+            return static_cast<const cuLaunchKernel_params*>(params)->hStream;
+        case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel:
+        case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel_ptsz:
+            return static_cast<const cuLaunchCooperativeKernel_params*>(params)->hStream;
+        case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx:
+        case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz: {
+            const auto* config = static_cast<const cuLaunchKernelEx_params*>(params)->config;
+            if (config == nullptr) return std::nullopt;
+            return config->hStream;
+        }
+        default:
+            return std::nullopt;
+    }
+}
+
+bool per_thread_variant(CUpti_CallbackDomain domain, CUpti_CallbackId cbid) noexcept {
+    if (domain == CUPTI_CB_DOMAIN_RUNTIME_API) {
+        return cbid == CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_ptsz_v13000 ||
+               cbid == CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_ptsz_v7000 ||
+               cbid == CUPTI_RUNTIME_TRACE_CBID_cudaLaunchCooperativeKernel_ptsz_v9000 ||
+               cbid == CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_ptsz_v11060;
+    }
+    return cbid == CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz ||
+           cbid == CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel_ptsz ||
+           cbid == CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz;
+}
+
+}  // namespace
+
+std::optional<cudaStream_t> launch_stream(CUpti_CallbackDomain domain, CUpti_CallbackId cbid,
+                                          const void* params) noexcept {
+    if (params == nullptr) return std::nullopt;
+    std::optional<cudaStream_t> stream;
+    if (domain == CUPTI_CB_DOMAIN_RUNTIME_API) {
+        stream = runtime_stream(cbid, params);
+    } else if (domain == CUPTI_CB_DOMAIN_DRIVER_API) {
+        stream = driver_stream(cbid, params);
+    }
+    if (stream && *stream == nullptr && per_thread_variant(domain, cbid)) {
+        stream = cudaStreamPerThread;
+    }
+    return stream;
+}
+
+bool launch_is_captured(CUpti_CallbackDomain domain, CUpti_CallbackId cbid,
+                        const void* params) noexcept {
+    const auto stream = launch_stream(domain, cbid, params);
+    if (!stream) return false;
+    internal_calls_scope internal;  // not the program's call
+    cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
+    return cudaStreamIsCapturing(*stream, &status) == cudaSuccess &&
+           status != cudaStreamCaptureStatusNone;
+}
+
+CUcontext bind_current_context() noexcept {
+    using get_current_fn = CUresult (*)(CUcontext*);
+    // The driver's cuCtxGetCurrent through the runtime (the plugin does not link libcuda).
+    static const auto get_current = []() -> get_current_fn {
+        void* fn = nullptr;
+        cudaDriverEntryPointQueryResult found{};
+        if (cudaGetDriverEntryPointByVersion("cuCtxGetCurrent", &fn, 12000, cudaEnableDefault,
+                                             &found) != cudaSuccess ||
+            found != cudaDriverEntryPointSuccess) {
+            return nullptr;
+        }
+        return reinterpret_cast<get_current_fn>(fn);
+    }();
+    if (get_current == nullptr) return nullptr;
+    internal_calls_scope internal;  // not the program's calls
+    CUcontext context = nullptr;
+    if (get_current(&context) == CUDA_SUCCESS && context != nullptr) return context;
+    // cudaFree(nullptr) frees nothing; like any runtime call that needs the device, it makes the
+    // current device's primary context current on this thread.
+    if (cudaFree(nullptr) != cudaSuccess) return nullptr;
+    return get_current(&context) == CUDA_SUCCESS ? context : nullptr;
+}
+
+}  // namespace tim::gpu
