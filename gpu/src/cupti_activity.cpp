@@ -285,7 +285,7 @@ namespace {
 
 void sample_activity(double*) noexcept {
     // After the first sample: one load and a branch.
-    if (TIMEMORY_LIKELY(activity::session() != activity::session_state::off)) return;
+    if (TIMEMORY_LIKELY(session_settled(activity::session()))) return;
     activity::start_session();
 }
 

@@ -39,7 +39,7 @@ void start() {
 }
 
 void sample_callback(double*) noexcept {
-    if (TIMEMORY_LIKELY(state.load(std::memory_order_relaxed) != session_state::off)) return;
+    if (TIMEMORY_LIKELY(session_settled(state.load(std::memory_order_acquire)))) return;
     static std::mutex mutex;
     start_once(state, mutex, "cupti_callback", &start);
 }

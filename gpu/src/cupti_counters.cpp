@@ -369,7 +369,7 @@ void start() {
 }
 
 void sample_counters(double*) noexcept {
-    if (TIMEMORY_LIKELY(state.load(std::memory_order_relaxed) != session_state::off)) return;
+    if (TIMEMORY_LIKELY(parts::session_settled(state.load(std::memory_order_acquire)))) return;
     static std::mutex mutex;
     parts::start_once(state, mutex, "cupti_counters", &start);
 }

@@ -62,15 +62,21 @@ void refresh_region_observer() noexcept {
 
 void start_once(std::atomic<session_state>& state, std::mutex& mutex, const char* component,
                 void (*start)()) noexcept {
-    std::lock_guard<std::mutex> lock{mutex};
+    // The session this thread is starting, if any: a sample from inside start() must not wait
+    // for itself.
+    static thread_local const std::atomic<session_state>* starting_here = nullptr;
+    if (starting_here == &state) return;
+    std::lock_guard<std::mutex> lock{mutex};  // held while starting: other threads wait here
     if (state.load() != session_state::off) return;
     state.store(session_state::starting);
+    starting_here = &state;
     try {
         start();
     } catch (const std::exception& e) {
         log::warning(component, ": could not start: ", e.what());
         state.store(session_state::unavailable);
     }
+    starting_here = nullptr;
 }
 
 void finish_nothing(const double*, const double*, std::uint64_t) noexcept {}

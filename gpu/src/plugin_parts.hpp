@@ -30,10 +30,18 @@ enum class session_state : int {
 };
 
 /// The first caller (under `mutex`) sets `starting` and runs `start`, which sets `on` or
-/// `unavailable`; everyone else returns at once. An exception from `start` is warned about as
-/// "<component>: could not start: <what>" and leaves `unavailable`.
+/// `unavailable`. Callers on other threads wait until it is done (a region sampling the
+/// component while another thread starts the session must not launch kernels before it is on:
+/// they would be lost); a call from inside `start` returns at once. An exception from `start`
+/// is warned about as "<component>: could not start: <what>" and leaves `unavailable`.
 void start_once(std::atomic<session_state>& state, std::mutex& mutex, const char* component,
                 void (*start)()) noexcept;
+
+/// The samples' fast path: once the session is settled (not off, not being started) there is
+/// nothing to do; otherwise the sample calls start_once.
+inline bool session_settled(session_state s) noexcept {
+    return s != session_state::off && s != session_state::starting;
+}
 
 /// finish_fn of components whose values come from CUPTI records or callbacks rather than from
 /// their two samples: nothing is recorded at pop.
