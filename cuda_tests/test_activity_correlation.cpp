@@ -333,7 +333,8 @@ struct hook_log {
 };
 hook_log hooks_seen;
 
-void hook_enter(const CUpti_CallbackData&, bool graph) noexcept {
+void hook_enter(CUpti_CallbackDomain, CUpti_CallbackId, const CUpti_CallbackData&,
+                bool graph) noexcept {
     ++hooks_seen.enters;
     if (graph) ++hooks_seen.graph_enters;
 }
@@ -413,4 +414,38 @@ TEST_F(LaunchHooks, ContextTeardownIsHookedOnEntryAndHooksCanBeRemoved) {
     runtime_call(CUPTI_RUNTIME_TRACE_CBID_cudaDeviceReset_v3020, 7103, "cudaDeviceReset");
     EXPECT_EQ(hooks_seen.enters, 0);
     EXPECT_EQ(hooks_seen.teardowns, 1);
+}
+
+namespace {
+// An exit hook that makes a CUDA call of its own, as cupti_counters' does (cudaStreamIsCapturing).
+void nested_call(CUpti_ApiCallbackSite site) {
+    CUpti_CallbackData data{};
+    int result = 0;
+    data.callbackSite = site;
+    data.functionName = "cudaStreamIsCapturing";
+    data.correlationId = 7202;
+    data.functionReturnValue = site == CUPTI_API_EXIT ? &result : nullptr;
+    sub::on_api(CUPTI_CB_DOMAIN_RUNTIME_API, CUPTI_RUNTIME_TRACE_CBID_cudaStreamIsCapturing_v10000,
+                data);
+}
+void exit_with_a_call(CUpti_CallbackDomain, CUpti_CallbackId, const CUpti_CallbackData&, bool,
+                      bool) noexcept {
+    nested_call(CUPTI_API_ENTER);
+    nested_call(CUPTI_API_EXIT);
+}
+const sub::launch_hooks calling_hooks{&hook_enter, &exit_with_a_call, &hook_teardown};
+}  // namespace
+
+TEST_F(LaunchHooks, ACallTheExitHookMakesIsNestedInTheLaunch) {
+    // With API timing on, the hook's call must not look outermost: it would end the launch's
+    // timing and leave its row open on the thread's stack.
+    sub::set_api_timing(true);
+    sub::set_launch_hooks(&calling_hooks);
+    at::region r{"hooked"};
+    const auto region_node = tim::current_node_id();
+    runtime_call(CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_v7000, 7201, "cudaLaunchKernel");
+    EXPECT_EQ(tim::current_node_id(), region_node) << "the launch's API row was left open";
+    r.close();
+    const auto rows = at::rows_of(tim::registry::get("cuda_api"));
+    EXPECT_EQ(at::labels(rows), "hooked\n  cudaLaunchKernel\n");
 }

@@ -158,15 +158,32 @@ TEST(LaunchStreams, EachLaunchVariantNamesItsStream) {
     EXPECT_EQ(
         tim::gpu::launch_stream(runtime, CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_v11060, &ex),
         stream);
+    EXPECT_EQ(tim::gpu::launch_stream(
+                  runtime, CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_ptsz_v11060, &ex),
+              stream);
+    cudaLaunchCooperativeKernel_v9000_params cooperative{};
+    cooperative.stream = stream;
+    EXPECT_EQ(
+        tim::gpu::launch_stream(runtime, CUPTI_RUNTIME_TRACE_CBID_cudaLaunchCooperativeKernel_v9000,
+                                &cooperative),
+        stream);
     cuLaunchKernel_params cu{};
     cu.hStream = stream;
     EXPECT_EQ(tim::gpu::launch_stream(driver, CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel, &cu), stream);
+    cuLaunchCooperativeKernel_params cu_cooperative{};
+    cu_cooperative.hStream = stream;
+    EXPECT_EQ(tim::gpu::launch_stream(driver, CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel,
+                                      &cu_cooperative),
+              stream);
     CUlaunchConfig cu_config{};
     cu_config.hStream = stream;
     cuLaunchKernelEx_params cu_ex{};
     cu_ex.config = &cu_config;
     EXPECT_EQ(tim::gpu::launch_stream(driver, CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx, &cu_ex),
               stream);
+    EXPECT_EQ(
+        tim::gpu::launch_stream(driver, CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz, &cu_ex),
+        stream);
 }
 
 TEST(LaunchStreams, PerThreadVariantsMapTheNullStreamAndUnknownCallsNameNone) {

@@ -37,7 +37,7 @@ for s in $steps; do
                 MultiPassMetricsReplayKernelsWithoutChangingTheirResults \
                 KernelsFromTwoHostThreadsStayUnderTheirThreadsRegions \
                 KernelsAroundACapturedGraphKeepTheirValues; do
-                timeout 90 ./timemory-cuda-counters-tests --gtest_filter="CuptiCounters.$t" || rc=1
+                timeout 60 ./timemory-cuda-counters-tests --gtest_filter="CuptiCounters.$t" || rc=1
                 done; exit $rc' ;;
         example)
             step example 60 ./timemory-cuda-example

@@ -13,7 +13,8 @@ targets=(timemory timemory-gpu timemory-avail timemory-cuda-kernel-tests timemor
          timemory-cuda-example timemory-bench-cuda-launch timemory-nvtx-overhead)
 python_options=(-DTIMEMORY_USE_PYTHON=OFF)
 if [ -n "${GPU_PYTHON:-}" ]; then
-    python_options=(-DTIMEMORY_USE_PYTHON=ON "-DPython3_EXECUTABLE=$(command -v "$GPU_PYTHON")")
+    python=$(command -v "$GPU_PYTHON") || { echo "gpu-pack: GPU_PYTHON=$GPU_PYTHON not found"; exit 1; }
+    python_options=(-DTIMEMORY_USE_PYTHON=ON "-DPython3_EXECUTABLE=$python")
     targets+=(libpytimemory)
 fi
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTIMEMORY_BUILD_TESTING=ON \

@@ -41,7 +41,7 @@ namespace tim::gpu::activity {
 using api_name_fn = std::string (*)(CUpti_ActivityKind kind, std::uint32_t cbid);
 
 struct processor_options {
-    bool add_secondary = true;       ///< child rows per kernel/copy (settings.add_secondary)
+    bool add_secondary = true;  ///< child rows per kernel/copy (settings.add_secondary)
     // RUNTIME / DRIVER records become rows (else they are only there to carry external
     // correlation ids)
     bool place_runtime_records = false;

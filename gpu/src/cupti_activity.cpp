@@ -178,22 +178,27 @@ void start_external_correlation(const std::string& why) {
     // are not recorded); a launch through the driver API carries the driver call's.
     const unsigned mask = traced_api_classes(enabled_kinds);
     const auto tables = subscriber::tables_from_cupti();
+    // false: the kind could not be enabled (warned).
     const auto narrow = [&](CUpti_ActivityKind kind, const std::vector<api_class>& table,
                             CUptiResult (*enable)(CUpti_CallbackId, std::uint8_t)) {
         if (const auto r = api.cuptiActivityEnable(kind); r != CUPTI_SUCCESS) {
             log::warning("cupti_activity: activity kind '", kind_name(kind), "' not enabled (",
                          subscriber::result_text(r), "); launches through it stay unattributed");
-            return;
+            return false;
         }
         if (std::find(enabled_kinds.begin(), enabled_kinds.end(), kind) != enabled_kinds.end())
-            return;  // every call's row was asked for
+            return true;  // every call's row was asked for
         for (std::uint32_t cbid = 1; cbid < table.size(); ++cbid) {
             if ((mask & class_bit(table[cbid])) == 0 || table[cbid] == api_class::none)
                 enable(cbid, 0);
         }
+        return true;
     };
-    narrow(CUPTI_ACTIVITY_KIND_RUNTIME, tables.runtime, api.cuptiActivityEnableRuntimeApi);
-    narrow(CUPTI_ACTIVITY_KIND_DRIVER, tables.driver, api.cuptiActivityEnableDriverApi);
+    const bool runtime_on =
+        narrow(CUPTI_ACTIVITY_KIND_RUNTIME, tables.runtime, api.cuptiActivityEnableRuntimeApi);
+    const bool driver_on =
+        narrow(CUPTI_ACTIVITY_KIND_DRIVER, tables.driver, api.cuptiActivityEnableDriverApi);
+    if (!runtime_on && !driver_on) return;  // no API records, so no external ids either
     external.store(true);
     attribution_mode.store("external");
     parts::refresh_region_observer();

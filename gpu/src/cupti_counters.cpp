@@ -245,15 +245,20 @@ bool session_on() noexcept {
     return state.load(std::memory_order_acquire) == session_state::on;
 }
 
-void on_launch_enter(const CUpti_CallbackData& data, bool graph) noexcept {
+void on_launch_enter(CUpti_CallbackDomain domain, CUpti_CallbackId, const CUpti_CallbackData& data,
+                     bool graph) noexcept {
     if (!session_on()) return;
     auto& p = the_profiler();
     held_launch = std::unique_lock<std::mutex>{p.mutex};
     if (!session_on()) return;
     try {
-        // A thread's first launch enters with no current context (the runtime binds it inside
-        // the launch): bind it now, so that its profiler is on before the kernel runs.
-        CUcontext context = data.context != nullptr ? data.context : bind_current_context();
+        // A thread's first runtime launch enters with no current context (the runtime binds it
+        // inside the launch): bind it now, so that its profiler is on before the kernel runs. A
+        // driver launch without a context fails, and must still.
+        CUcontext context = data.context;
+        if (context == nullptr && domain == CUPTI_CB_DOMAIN_RUNTIME_API) {
+            context = bind_current_context();
+        }
         auto* c = context != nullptr ? &profile_of(p, context) : nullptr;
         // A graph makes an unknown number of ranges: collect what came before, so that only
         // the graph's own kernels are lost (discarded at its exit).

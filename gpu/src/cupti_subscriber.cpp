@@ -98,13 +98,15 @@ void api_enter(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_C
             t.has_note = true;
             activity::note_correlation({data.correlationId, 0, t.noted_node, flags});
         } else if (data.correlationId != t.noted) {
-            activity::note_correlation({data.correlationId, t.noted, t.noted_node, flags});
+            // timemory's own call inside the program's (a launch hook's query): no node.
+            activity::note_correlation({data.correlationId, t.noted,
+                                        in_internal_calls ? no_node_id : t.noted_node, flags});
         }
     }
     if (const auto* h = hooks.load(std::memory_order_acquire); h != nullptr && outermost) {
         if (c == api_class::launch || c == api_class::graph_launch) {
             t.hooked_graph = c == api_class::graph_launch;
-            h->enter(data, t.hooked_graph);
+            h->enter(domain, cbid, data, t.hooked_graph);
             t.hooked = true;
         } else if (c == api_class::teardown) {
             h->teardown(data);
@@ -139,7 +141,11 @@ void api_exit(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_Ca
     if (outermost && t.hooked) {
         t.hooked = false;
         if (const auto* h = hooks.load(std::memory_order_acquire); h != nullptr) {
+            // CUDA calls the hook makes (cudaStreamIsCapturing) are nested in this launch, not
+            // new outermost calls that would reset its notes and its timing row.
+            ++t.depth;
             h->exit(domain, cbid, data, result != 0, t.hooked_graph);
+            --t.depth;
         }
     }
     if (outermost && t.timing) {

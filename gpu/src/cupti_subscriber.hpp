@@ -53,11 +53,12 @@ void set_api_timing(bool on) noexcept;
 
 /// cupti_counters' hooks (cupti_counters.cpp): `enter` and `exit` run for the outermost call of
 /// every kernel or graph launch (`graph`; a runtime launch and the driver launch it makes are one
-/// call), `exit` with the call's domain and id (to read its parameters) and whether it failed;
+/// call), with the call's domain and id (to read its parameters), `exit` with whether it failed;
 /// `teardown` runs on entering a call that destroys, resets or releases a context
 /// (cudaDeviceReset, cuCtxDestroy, cuDevicePrimaryCtxReset, ...).
 struct launch_hooks {
-    void (*enter)(const CUpti_CallbackData& data, bool graph) noexcept = nullptr;
+    void (*enter)(CUpti_CallbackDomain domain, CUpti_CallbackId cbid,
+                  const CUpti_CallbackData& data, bool graph) noexcept = nullptr;
     void (*exit)(CUpti_CallbackDomain domain, CUpti_CallbackId cbid, const CUpti_CallbackData& data,
                  bool failed, bool graph) noexcept = nullptr;
     void (*teardown)(const CUpti_CallbackData& data) noexcept = nullptr;

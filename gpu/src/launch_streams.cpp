@@ -63,6 +63,17 @@ std::optional<cudaStream_t> driver_stream(CUpti_CallbackId cbid, const void* par
     }
 }
 
+// Runs `call` (a CUDA runtime call timemory makes for itself) and keeps the program's view of
+// the runtime's last error: a failure of ours must not show up in its cudaGetLastError().
+template <typename Call>
+cudaError_t own_call(Call&& call) noexcept {
+    internal_calls_scope internal;  // not the program's call: its records are dropped
+    const cudaError_t before = cudaPeekAtLastError();
+    const cudaError_t result = call();
+    if (result != cudaSuccess && before == cudaSuccess) (void)cudaGetLastError();
+    return result;
+}
+
 bool per_thread_variant(CUpti_CallbackDomain domain, CUpti_CallbackId cbid) noexcept {
     if (domain == CUPTI_CB_DOMAIN_RUNTIME_API) {
         return cbid == CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_ptsz_v13000 ||
@@ -96,9 +107,8 @@ bool launch_is_captured(CUpti_CallbackDomain domain, CUpti_CallbackId cbid,
                         const void* params) noexcept {
     const auto stream = launch_stream(domain, cbid, params);
     if (!stream) return false;
-    internal_calls_scope internal;  // not the program's call
     cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
-    return cudaStreamIsCapturing(*stream, &status) == cudaSuccess &&
+    return own_call([&] { return cudaStreamIsCapturing(*stream, &status); }) == cudaSuccess &&
            status != cudaStreamCaptureStatusNone;
 }
 
@@ -116,12 +126,16 @@ CUcontext bind_current_context() noexcept {
         return reinterpret_cast<get_current_fn>(fn);
     }();
     if (get_current == nullptr) return nullptr;
-    internal_calls_scope internal;  // not the program's calls
     CUcontext context = nullptr;
     if (get_current(&context) == CUDA_SUCCESS && context != nullptr) return context;
-    // cudaFree(nullptr) frees nothing; like any runtime call that needs the device, it makes the
-    // current device's primary context current on this thread.
-    if (cudaFree(nullptr) != cudaSuccess) return nullptr;
+    // cudaSetDevice makes the device's primary context current on this thread (CUDA 12 on), as
+    // the launch would. Not cudaFree(nullptr), the usual idiom: it is not allowed while another
+    // thread captures a stream in global mode, and would break that capture.
+    int device = 0;
+    if (own_call([&] { return cudaGetDevice(&device); }) != cudaSuccess ||
+        own_call([&] { return cudaSetDevice(device); }) != cudaSuccess) {
+        return nullptr;
+    }
     return get_current(&context) == CUDA_SUCCESS ? context : nullptr;
 }
 

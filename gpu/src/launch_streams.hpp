@@ -19,13 +19,14 @@ std::optional<cudaStream_t> launch_stream(CUpti_CallbackDomain domain, CUpti_Cal
                                           const void* params) noexcept;
 
 /// True when the launch goes to a stream that is being captured (cudaStreamIsCapturing, made as
-/// one of timemory's own calls). False when the stream is unknown or the query fails.
+/// one of timemory's own calls; a failure leaves the program's last CUDA error as it was). False
+/// when the stream is unknown or the query fails.
 bool launch_is_captured(CUpti_CallbackDomain domain, CUpti_CallbackId cbid,
                         const void* params) noexcept;
 
 /// The calling thread's current context, binding the current device's primary context first if
 /// none is (what the runtime does inside a thread's first launch). nullptr if that fails. Made
-/// as timemory's own calls.
+/// as timemory's own calls; a failure leaves the program's last CUDA error as it was.
 CUcontext bind_current_context() noexcept;
 
 }  // namespace tim::gpu

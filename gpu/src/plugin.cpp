@@ -62,21 +62,31 @@ void refresh_region_observer() noexcept {
 
 void start_once(std::atomic<session_state>& state, std::mutex& mutex, const char* component,
                 void (*start)()) noexcept {
-    // The session this thread is starting, if any: a sample from inside start() must not wait
-    // for itself.
-    static thread_local const std::atomic<session_state>* starting_here = nullptr;
-    if (starting_here == &state) return;
+    // The sessions this thread is starting (one may start another): a sample from inside
+    // start() must not wait for itself.
+    struct starting_scope {
+        const std::atomic<session_state>* state;
+        const starting_scope* outer;
+    };
+    static thread_local const starting_scope* starting_here = nullptr;
+    for (auto* s = starting_here; s != nullptr; s = s->outer) {
+        if (s->state == &state) return;
+    }
     std::lock_guard<std::mutex> lock{mutex};  // held while starting: other threads wait here
     if (state.load() != session_state::off) return;
     state.store(session_state::starting);
-    starting_here = &state;
+    const starting_scope scope{&state, starting_here};
+    starting_here = &scope;
     try {
         start();
     } catch (const std::exception& e) {
         log::warning(component, ": could not start: ", e.what());
         state.store(session_state::unavailable);
+    } catch (...) {
+        log::warning(component, ": could not start: unknown exception");
+        state.store(session_state::unavailable);
     }
-    starting_here = nullptr;
+    starting_here = scope.outer;
 }
 
 void finish_nothing(const double*, const double*, std::uint64_t) noexcept {}
