@@ -7,22 +7,31 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#include <string>
+#include <vector>
 
 namespace fs = std::filesystem;
 
 TEST(Signals, TerminatingSignalWritesOutputsThenDiesOfIt) {
-    const fs::path dir = fs::temp_directory_path() / ("timemory-signal-test-" + std::to_string(::getpid()));
+    const fs::path dir =
+        fs::temp_directory_path() / ("timemory-signal-test-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
+        // A fresh start, as a program's: when the whole test binary runs in one process, an
+        // earlier test may have finalized it (a finalized process has written its outputs already
+        // and records nothing more; the fork would inherit that).
+        tim::init(std::vector<std::string>{"/x/test_signals"});
         auto& s = tim::settings::instance();
         s.output_path = dir.string();
         s.cout_output = false;
@@ -45,6 +54,53 @@ TEST(Signals, TerminatingSignalWritesOutputsThenDiesOfIt) {
     fs::remove_all(dir);
 }
 
+// After finalize() the outputs are written; what is measured later is a new collection. A
+// signal then must not pass over it in silence: it is named in a warning, like at exit.
+TEST(Signals, ASignalAfterFinalizeNamesTheRegionsMeasuredSince) {
+    const fs::path dir =
+        fs::temp_directory_path() / ("timemory-signal-late-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const fs::path err = dir / "stderr.txt";
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        tim::init(std::vector<std::string>{"/x/test_signals"});
+        auto& s = tim::settings::instance();
+        s.output_path = (dir / "out").string();
+        s.cout_output = false;
+        s.changed();
+        tim::signals::enable({SIGTERM});
+        tim::region::set_default("wall_clock");
+        tim::region::push("before");
+        tim::region::pop("before");
+        tim::finalize();
+        tim::region::push("after-finalize");
+        tim::region::pop("after-finalize");
+        std::FILE* f = std::freopen(err.c_str(), "w", stderr);
+        if (f == nullptr) ::_exit(3);
+        ::raise(SIGTERM);
+        ::_exit(0);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "exit status " << status;
+    EXPECT_EQ(WTERMSIG(status), SIGTERM);
+    std::ifstream in{err};
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_NE(text.str().find("1 region(s) measured after finalize() were not written"),
+              std::string::npos)
+        << text.str();
+    // The first finalize()'s outputs are kept as they were.
+    std::ifstream wall{dir / "out" / "wall.txt"};
+    std::stringstream written;
+    written << wall.rdbuf();
+    EXPECT_NE(written.str().find(">>> before"), std::string::npos) << written.str();
+    EXPECT_EQ(written.str().find("after-finalize"), std::string::npos) << written.str();
+    fs::remove_all(dir);
+}
+
 TEST(Signals, KillAndStopCannotBeHandled) {
     EXPECT_THROW(tim::signals::enable({SIGKILL}), std::invalid_argument);
     EXPECT_THROW(tim::signals::enable({SIGSTOP}), std::invalid_argument);
@@ -53,12 +109,12 @@ TEST(Signals, KillAndStopCannotBeHandled) {
 }
 
 TEST(Signals, DisableRestoresThePreviousHandler) {
-    struct sigaction before{};
+    struct sigaction before {};
     ::sigaction(SIGUSR1, nullptr, &before);
     tim::signals::enable({SIGUSR1});
     EXPECT_EQ(tim::signals::active(), std::vector<int>{SIGUSR1});
     tim::signals::disable();
-    struct sigaction after{};
+    struct sigaction after {};
     ::sigaction(SIGUSR1, nullptr, &after);
     EXPECT_EQ(before.sa_handler, after.sa_handler);
     EXPECT_TRUE(tim::signals::active().empty());

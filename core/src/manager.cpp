@@ -17,20 +17,8 @@ std::once_flag exit_hook_once;
 std::mutex output_mutex;
 std::vector<std::string> last_written;
 
-// At exit: finalize, or, when the program already finalized, say plainly what it measured
-// afterwards instead of silently dropping it (writing it would overwrite the first outputs).
-void finalize_at_exit() {
-    if (!is_finalized()) return finalize();
-    const auto tree = collect_results();
-    const auto later = recorded_components(tree);
-    if (later.empty()) return;
-    log::warning(tree.nodes.size() - 1, " region(s) measured after finalize() were not written ",
-                 "(the outputs of the first finalize() are kept); call tim::report() / ",
-                 "timemory.report() to write them, or init() again to start a new collection");
-}
-
 void arm_exit_hook() {
-    std::call_once(exit_hook_once, [] { std::atexit(finalize_at_exit); });
+    std::call_once(exit_hook_once, [] { std::atexit(finalize_on_exit); });
 }
 
 void write_now(const std::string& directory) {
@@ -65,7 +53,8 @@ void init(const std::vector<std::string>& argv, std::string_view prefix, std::st
     if (!argv.empty() && !argv.front().empty()) {
         s.output_path = output_directory_name(argv.front(), prefix, suffix);
         std::string tag = argv.front();
-        if (auto slash = tag.find_last_of("/\\"); slash != std::string::npos) tag.erase(0, slash + 1);
+        if (auto slash = tag.find_last_of("/\\"); slash != std::string::npos)
+            tag.erase(0, slash + 1);
         s.tag = tag;
     }
     s.parse();  // TIMEMORY_OUTPUT_PATH and friends override the derived name
@@ -93,7 +82,21 @@ void finalize() {
     clear_results();
 }
 
-bool is_finalized() noexcept { return finalized.load(); }
+bool is_finalized() noexcept {
+    return finalized.load();
+}
+
+// Finalize, or, when the program already finalized, say plainly what it measured afterwards
+// instead of silently dropping it (writing it would overwrite the first outputs).
+void finalize_on_exit() {
+    if (!is_finalized()) return finalize();
+    const auto tree = collect_results();
+    const auto later = recorded_components(tree);
+    if (later.empty()) return;
+    log::warning(tree.nodes.size() - 1, " region(s) measured after finalize() were not written ",
+                 "(the outputs of the first finalize() are kept); call tim::report() / ",
+                 "timemory.report() to write them, or init() again to start a new collection");
+}
 
 void report(std::string_view directory) {
     const auto& s = settings::instance();

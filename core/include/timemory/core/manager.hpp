@@ -26,6 +26,11 @@ std::string output_directory_name(std::string_view argv0, std::string_view prefi
 void finalize();
 bool is_finalized() noexcept;
 
+/// What the process does on its way out, at exit or on a terminating signal (tim::signals):
+/// finalize(), or, when the program has finalized already, a warning naming how many regions it
+/// measured afterwards (they are not written: that would overwrite the first outputs).
+void finalize_on_exit();
+
 /// Write every output now to `directory` (default: settings.output_path), without finalizing.
 void report(std::string_view directory = {});
 
