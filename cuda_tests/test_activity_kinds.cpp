@@ -78,12 +78,16 @@ TEST(ActivityLabels, KernelNamesAreDemangledOncePerNameAndPointerReuseIsCaught) 
     EXPECT_EQ(act::demangle("plain_c_kernel"), "plain_c_kernel");
     act::kernel_names names;
     char buffer[32] = "_Z5saxpyifPKfPf";
-    EXPECT_EQ(names.get(buffer), "saxpy(int, float, float const*, float*)");
-    EXPECT_EQ(names.get(buffer), "saxpy(int, float, float const*, float*)");
+    const auto& saxpy = names.get(buffer);
+    EXPECT_EQ(saxpy.text, "saxpy(int, float, float const*, float*)");
+    EXPECT_EQ(&names.get(buffer), &saxpy);  // once per name
+    EXPECT_EQ(saxpy.id.hash(), tim::hash_label(saxpy.text));
     EXPECT_EQ(names.size(), 1u);
     std::snprintf(buffer, sizeof buffer, "_Z4stepv");  // same pointer, another kernel
-    EXPECT_EQ(names.get(buffer), "step()");
-    EXPECT_EQ(names.get(nullptr), "<unnamed kernel>");
+    EXPECT_EQ(names.get(buffer).text, "step()");
+    // The first label is still there (records waiting for their launch point at it).
+    EXPECT_EQ(saxpy.text, "saxpy(int, float, float const*, float*)");
+    EXPECT_EQ(names.get(nullptr).text, "<unnamed kernel>");
 }
 
 TEST(ActivityLabels, EveryLaunchCopySetSyncAndTeardownVariantIsClassifiedByName) {

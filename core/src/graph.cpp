@@ -8,12 +8,12 @@
 #include "timemory/core/registry.hpp"
 #include "timemory/core/settings.hpp"
 
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <chrono>
 #include <map>
 #include <mutex>
 #include <tuple>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 namespace tim {
 
@@ -83,7 +83,8 @@ std::vector<external_record> external_records() {
 void remove_external_records(std::uint16_t component) {
     auto& l = list();
     std::lock_guard<std::mutex> lock{l.mutex};
-    std::erase_if(l.external, [component](const external_record& r) { return r.component == component; });
+    std::erase_if(l.external,
+                  [component](const external_record& r) { return r.component == component; });
     l.external_index.clear();
     for (std::size_t i = 0; i < l.external.size(); ++i) {
         const auto& r = l.external[i];
@@ -142,7 +143,7 @@ void thread_graph::clear_component(std::uint16_t index) {
 void thread_graph::refresh_settings() {
     const auto& s = settings::instance();
     m_generation = detail::settings_generation_now();
-    m_max_depth = s.max_depth <= 0 ? 0u
+    m_max_depth = s.max_depth <= 0                     ? 0u
                   : s.max_depth >= INT64_C(0xffffffff) ? UINT32_MAX
                                                        : static_cast<std::uint32_t>(s.max_depth);
     m_default_mode = s.timeline_profile ? scope_mode::timeline
@@ -225,7 +226,9 @@ int thread_graph::add_column(std::uint16_t component, unsigned count) {
     return col;
 }
 
-void thread_graph::grow_node(graph_node& node) { node.data.resize(m_columns); }
+void thread_graph::grow_node(graph_node& node) {
+    node.data.resize(m_columns);
+}
 
 std::atomic<const region_observer*> detail::active_region_observer{nullptr};
 
@@ -243,9 +246,9 @@ node_id current_node_id() {
     return g.global_id(g.current());
 }
 
-void attach_record(node_id node, std::uint16_t component, const double* values, unsigned count,
-                   std::string_view child_label) {
-    const hash_value child = child_label.empty() ? 0 : add_label(child_label);
+namespace {
+void attach_hashed(node_id node, std::uint16_t component, const double* values, unsigned count,
+                   hash_value child) {
     auto& l = detail::list();
     std::lock_guard<std::mutex> lock{l.mutex};
     auto [it, inserted] = l.external_index.try_emplace({node, component, child}, l.external.size());
@@ -259,6 +262,17 @@ void attach_record(node_id node, std::uint16_t component, const double* values, 
     auto& acc = l.external[it->second].values;
     if (acc.size() < count) acc.resize(count);
     for (unsigned v = 0; v < count; ++v) acc[v].add(values[v]);
+}
+}  // namespace
+
+void attach_record(node_id node, std::uint16_t component, const double* values, unsigned count,
+                   std::string_view child_label) {
+    attach_hashed(node, component, values, count, child_label.empty() ? 0 : add_label(child_label));
+}
+
+void attach_record(node_id node, std::uint16_t component, const double* values, unsigned count,
+                   label_id child) {
+    attach_hashed(node, component, values, count, child.hash());
 }
 
 }  // namespace tim

@@ -78,15 +78,17 @@ std::string demangle(const char* name) {
     return (status == 0 && text) ? std::string{text.get()} : std::string{name};
 }
 
-const std::string& kernel_names::get(const char* name) {
-    static const auto* unnamed = new std::string{demangle(nullptr)};  // outlives exit-time use
+const kernel_label& kernel_names::get(const char* name) {
+    // Outlives exit-time use.
+    static const auto* unnamed = new kernel_label{demangle(nullptr)};
     if (name == nullptr) return *unnamed;
     auto it = m_cache.find(name);
-    if (it != m_cache.end() && it->second.mangled == name) return it->second.label;
+    if (it != m_cache.end() && it->second.mangled == name) return *it->second.label;
     if (it == m_cache.end()) it = m_cache.emplace(name, entry{}).first;
     it->second.mangled = name;
-    it->second.label = demangle(name);
-    return it->second.label;
+    // A new label even when the pointer was known: records may still point at the old one.
+    it->second.label = &m_labels.emplace_back(demangle(name));
+    return *it->second.label;
 }
 
 api_class classify_api(std::string_view name) noexcept {

@@ -2,9 +2,12 @@
 // whose device work produces records. Pure CPU code; nothing here calls CUPTI.
 #pragma once
 
+#include "timemory/core/label.hpp"
+
 #include <cupti_activity.h>
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -30,20 +33,30 @@ inline constexpr std::string_view unattributed_label = "unattributed";
 /// abi::__cxa_demangle of `name`, or `name` itself when it is not a mangled C++ name.
 std::string demangle(const char* name);
 
+/// A kernel's row: its demangled name, registered once as a label (so that attaching a record
+/// per launch neither copies nor hashes the name).
+struct kernel_label {
+    std::string text;
+    label_id id;
+    explicit kernel_label(std::string demangled) : text{std::move(demangled)}, id{text} {}
+};
+
 /// Demangles each kernel name once. CUPTI hands the same `const char*` for every record of one
 /// kernel, so the pointer is the key; the text is compared too, so a pointer reused for another
-/// name (module unloaded and another loaded) is not mislabelled.
+/// name (module unloaded and another loaded) is not mislabelled. The labels returned stay valid
+/// as long as the object (records waiting for their launch point at them).
 class kernel_names {
   public:
-    const std::string& get(const char* name);
+    const kernel_label& get(const char* name);
     std::size_t size() const noexcept { return m_cache.size(); }
 
   private:
     struct entry {
         std::string mangled;
-        std::string label;
+        const kernel_label* label = nullptr;
     };
     std::unordered_map<const char*, entry> m_cache;
+    std::deque<kernel_label> m_labels;  // never shrinks: references into it stay valid
 };
 
 /// What a CUDA API function does on the device, decided by its name (cuptiGetCallbackName gives

@@ -66,7 +66,7 @@ void activity_processor::end_forced_flush(bool final) {
         if (!final && it.cycle == m_cycle) return false;
         // One top-level row per kind of record ("unattributed cudaStreamWaitEvent"), so that
         // the name says what could not be placed.
-        attach(no_node_id, it, std::string{unattributed_label} + " " + it.label);
+        attach(no_node_id, it, std::string{unattributed_label} + " " + std::string{it.label});
         ++moved;
         return true;
     });
@@ -113,7 +113,9 @@ void activity_processor::handle(const CUpti_Activity& record) {
         case CUPTI_ACTIVITY_KIND_KERNEL:
         case CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL: {
             const auto& r = read_timed<CUpti_ActivityKernel10>(record, it);
-            it.label = m_kernels.get(r.name);
+            const auto& kernel = m_kernels.get(r.name);
+            it.label = kernel.text;
+            it.row = &kernel.id;
             break;
         }
         case CUPTI_ACTIVITY_KIND_MEMCPY: {
@@ -181,7 +183,15 @@ bool activity_processor::try_place(const item& it) {
         ++m_counters.dropped;
         return true;
     }
-    attach(*node, it, m_options.add_secondary ? std::string_view{it.label} : std::string_view{});
+    if (!m_options.add_secondary) {
+        attach(*node, it, std::string_view{});  // on the region itself
+    } else if (it.row != nullptr) {
+        tim::attach_record(*node, cupti_activity_index, &it.ns, 1, *it.row);
+        if (it.has_bytes)
+            tim::attach_record(*node, cupti_memory_bytes_index, &it.bytes, 1, *it.row);
+    } else {
+        attach(*node, it, it.label);
+    }
     ++m_counters.placed;
     return true;
 }

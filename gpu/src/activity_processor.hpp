@@ -81,8 +81,9 @@ class activity_processor {
   private:
     struct item {
         std::uint32_t correlation = 0;
-        std::uint32_t alternate = 0;  ///< memcpy's runtimeCorrelationId
-        std::string label;
+        std::uint32_t alternate = 0;    ///< memcpy's runtimeCorrelationId
+        std::string_view label;         ///< points at storage that outlives the record
+        const label_id* row = nullptr;  ///< kernels: the label registered once
         double ns = 0.0;
         double bytes = 0.0;
         bool has_bytes = false;

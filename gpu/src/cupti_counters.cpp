@@ -294,8 +294,9 @@ void on_launch_exit(CUpti_CallbackDomain domain, CUpti_CallbackId cbid,
             } else {
                 const node_id node =
                     is_enabled() && !in_internal_calls ? current_node_id() : no_node_id;
-                c->launches.note(node, data.symbolName != nullptr ? p.kernels.get(data.symbolName)
-                                                                  : std::string{"unknown kernel"});
+                c->launches.note(node, data.symbolName != nullptr
+                                           ? p.kernels.get(data.symbolName).text
+                                           : std::string{"unknown kernel"});
                 if (c->launches.size() >= ranges_per_image) collect(p, *c, true);
             }
         }

@@ -29,10 +29,14 @@ enum class scope_mode : std::uint8_t { use_default, tree, flat, timeline };
 /// "tree", "flat", "timeline" or "default".
 constexpr const char* scope_mode_name(scope_mode mode) noexcept {
     switch (mode) {
-        case scope_mode::tree: return "tree";
-        case scope_mode::flat: return "flat";
-        case scope_mode::timeline: return "timeline";
-        case scope_mode::use_default: break;
+        case scope_mode::tree:
+            return "tree";
+        case scope_mode::flat:
+            return "flat";
+        case scope_mode::timeline:
+            return "timeline";
+        case scope_mode::use_default:
+            break;
     }
     return "default";
 }
@@ -47,18 +51,18 @@ inline constexpr node_id no_node_id = UINT64_MAX;
 struct graph_node {
     hash_value hash = 0;
     std::uint32_t parent = no_node;
-    std::uint32_t depth = 0;            ///< 0 for the hidden root, 1 for top-level regions
-    std::uint32_t cached_child = no_node; ///< last child found by push (fast repeat lookups)
+    std::uint32_t depth = 0;               ///< 0 for the hidden root, 1 for top-level regions
+    std::uint32_t cached_child = no_node;  ///< last child found by push (fast repeat lookups)
     std::uint32_t first_child = no_node;
     std::uint32_t next_sibling = no_node;
     std::uint32_t last_child = no_node;
-    std::int64_t start_ns = 0;          ///< epoch ns of the first push (timeline flamegraphs)
-    bool unique = false;                ///< timeline node: never merged with same-label siblings
-    std::vector<accumulator> data;      ///< indexed by the graph's column of each component value
+    std::int64_t start_ns = 0;      ///< epoch ns of the first push (timeline flamegraphs)
+    bool unique = false;            ///< timeline node: never merged with same-label siblings
+    std::vector<accumulator> data;  ///< indexed by the graph's column of each component value
 };
 
 class thread_graph {
-public:
+  public:
     thread_graph(std::uint32_t graph_id, std::int64_t tid);
 
     /// Enter a region. Returns the node index, or no_node when the push is not recorded
@@ -100,7 +104,7 @@ public:
     /// Forget the values of one component on every node (nodes and other components stay).
     void clear_component(std::uint16_t index);
 
-private:
+  private:
     friend struct graph_access;
     TIMEMORY_NOINLINE std::uint32_t find_or_insert(std::uint32_t parent, hash_value hash);
     TIMEMORY_NOINLINE std::uint32_t insert(std::uint32_t parent, hash_value hash);
@@ -112,7 +116,8 @@ private:
 
     struct edge_hash {
         std::size_t operator()(const std::pair<std::uint32_t, hash_value>& e) const noexcept {
-            return static_cast<std::size_t>(e.second ^ (std::uint64_t{e.first} * 0x9e3779b97f4a7c15ULL));
+            return static_cast<std::size_t>(e.second ^
+                                            (std::uint64_t{e.first} * 0x9e3779b97f4a7c15ULL));
         }
     };
 
@@ -121,8 +126,8 @@ private:
     std::unordered_map<std::pair<std::uint32_t, hash_value>, std::uint32_t, edge_hash> m_edges;
     std::array<std::int16_t, max_components> m_column;
     std::uint32_t m_columns = 0;
-    std::uint32_t m_skipped = 0;      ///< open pushes beyond max_depth
-    std::uint32_t m_generation = ~0u; ///< settings generation last seen
+    std::uint32_t m_skipped = 0;       ///< open pushes beyond max_depth
+    std::uint32_t m_generation = ~0u;  ///< settings generation last seen
     std::uint32_t m_max_depth = UINT32_MAX;
     scope_mode m_default_mode = scope_mode::tree;
     std::uint32_t m_id;
@@ -156,6 +161,10 @@ node_id current_node_id();
 /// declares the (child) row: it is listed with empty cells (the tracer's lines that never ran).
 void attach_record(node_id node, std::uint16_t component, const double* values, unsigned count,
                    std::string_view child_label = {});
+/// The same with the child's label registered once beforehand (a record per kernel launch
+/// should not hash its kernel's name every time).
+void attach_record(node_id node, std::uint16_t component, const double* values, unsigned count,
+                   label_id child);
 
 // ---- inline hot path ---------------------------------------------------------------------------
 
@@ -182,7 +191,8 @@ TIMEMORY_INLINE std::uint32_t thread_graph::push(hash_value hash, scope_mode mod
                     : find_or_insert(parent, hash);
     }
     m_stack.push_back(child);
-    if (const auto* observer = detail::region_observer_now(); TIMEMORY_UNLIKELY(observer != nullptr)) {
+    if (const auto* observer = detail::region_observer_now();
+        TIMEMORY_UNLIKELY(observer != nullptr)) {
         if (observed) observer->push(hash, global_id(child));
     }
     return child;
