@@ -14,6 +14,8 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -80,6 +82,16 @@ inline tim::accumulator value(const tim::result_node& node, std::uint16_t compon
     auto it = node.data.find(component);
     if (it == node.data.end() || it->second.empty()) return {};
     return it->second[0];
+}
+
+/// Runs `worker(std::integral_constant<int, T>, "worker_T")` on two threads, T = 0 and 1, and
+/// joins them (the tag is a compile-time constant, so each thread can launch its own kernel).
+template <typename Worker>
+void on_two_threads(Worker&& worker) {
+    std::thread first{worker, std::integral_constant<int, 0>{}, "worker_0"};
+    std::thread second{worker, std::integral_constant<int, 1>{}, "worker_1"};
+    first.join();
+    second.join();
 }
 
 /// "'label' { component=count x sum ... }; ..." of every child: what a failed lookup prints.

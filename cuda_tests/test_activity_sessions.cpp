@@ -31,8 +31,7 @@ void slow_start() {
 
 // What every component's sample does.
 void sample() {
-    if (parts::session_settled(state.load(std::memory_order_acquire))) return;
-    parts::start_once(state, start_mutex, "test", &slow_start);
+    parts::ensure_started(state, start_mutex, "test", &slow_start);
 }
 
 }  // namespace

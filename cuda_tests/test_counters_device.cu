@@ -17,7 +17,6 @@
 #include <gtest/gtest.h>
 
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace {
@@ -182,10 +181,7 @@ TEST_F(CuptiCounters, KernelsFromTwoHostThreadsStayUnderTheirThreadsRegions) {
             tm_tagged_add<t><<<(n + 255) / 256, 256, 0, cudaStreamPerThread>>>(n, data[t]);
         cudaStreamSynchronize(cudaStreamPerThread);
     };
-    std::thread first{worker, std::integral_constant<int, 0>{}, "worker_0"};
-    std::thread second{worker, std::integral_constant<int, 1>{}, "worker_1"};
-    first.join();
-    second.join();
+    on_two_threads(worker);
     float last[2] = {0.0f, 0.0f};
     for (int t = 0; t < 2; ++t) {
         CUDA_ASSERT(cudaMemcpy(&last[t], data[t] + n - 1, sizeof(float), cudaMemcpyDeviceToHost));

@@ -22,7 +22,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <numeric>
-#include <thread>
 #include <vector>
 
 namespace {
@@ -206,10 +205,7 @@ TEST_F(CudaKernels, KernelsFromTwoHostThreadsStayUnderTheirThreadsRegions) {
         for (int i = 0; i < launches; ++i) tm_tagged<t><<<1, 32, 0, cudaStreamPerThread>>>(counts);
         cudaStreamSynchronize(cudaStreamPerThread);
     };
-    std::thread first{worker, std::integral_constant<int, 0>{}, "worker_0"};
-    std::thread second{worker, std::integral_constant<int, 1>{}, "worker_1"};
-    first.join();
-    second.join();
+    on_two_threads(worker);
     int host[2] = {0, 0};
     CUDA_ASSERT(cudaMemcpy(host, counts, sizeof(host), cudaMemcpyDeviceToHost));
     cudaFree(counts);

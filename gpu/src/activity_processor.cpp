@@ -186,9 +186,7 @@ bool activity_processor::try_place(const item& it) {
     if (!m_options.add_secondary) {
         attach(*node, it, std::string_view{});  // on the region itself
     } else if (it.row != nullptr) {
-        tim::attach_record(*node, cupti_activity_index, &it.ns, 1, *it.row);
-        if (it.has_bytes)
-            tim::attach_record(*node, cupti_memory_bytes_index, &it.bytes, 1, *it.row);
+        attach(*node, it, *it.row);
     } else {
         attach(*node, it, it.label);
     }
@@ -196,7 +194,8 @@ bool activity_processor::try_place(const item& it) {
     return true;
 }
 
-void activity_processor::attach(node_id node, const item& it, std::string_view row) {
+template <typename Row>
+void activity_processor::attach(node_id node, const item& it, Row row) {
     tim::attach_record(node, cupti_activity_index, &it.ns, 1, row);
     if (it.has_bytes) tim::attach_record(node, cupti_memory_bytes_index, &it.bytes, 1, row);
 }

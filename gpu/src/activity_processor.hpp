@@ -94,7 +94,9 @@ class activity_processor {
     void handle(const CUpti_Activity& record);
     /// Place `it` if its launch is known; false if it must wait.
     bool try_place(const item& it);
-    void attach(node_id node, const item& it, std::string_view row);
+    /// `it`'s values on `node` itself (empty row) or on its child row (a name, or a label_id).
+    template <typename Row>
+    void attach(node_id node, const item& it, Row row);
     void retry_waiting();
     const std::string& api_label(CUpti_ActivityKind kind, std::uint32_t cbid);
 

@@ -40,6 +40,7 @@ namespace {
 constexpr std::size_t buffer_bytes = std::size_t{4} << 20;
 
 std::atomic<session_state> state{session_state::off};
+std::mutex start_mutex;  // held while the session starts
 std::atomic<bool> external{false};
 // What start() settled on: "callback", "external", or "none" (neither could be set up).
 std::atomic<const char*> attribution_mode{""};
@@ -80,14 +81,16 @@ bool wants_external_attribution(const std::string& value) {
     return false;
 }
 
+// The settings asked for records of `kind` (and so, for API kinds, for their rows).
+bool asked_for(CUpti_ActivityKind kind) {
+    return std::find(enabled_kinds.begin(), enabled_kinds.end(), kind) != enabled_kinds.end();
+}
+
 processor_options current_options() {
     processor_options o;
     o.add_secondary = settings::instance().add_secondary;
-    const auto asked = [](CUpti_ActivityKind kind) {
-        return std::find(enabled_kinds.begin(), enabled_kinds.end(), kind) != enabled_kinds.end();
-    };
-    o.place_runtime_records = asked(CUPTI_ACTIVITY_KIND_RUNTIME);
-    o.place_driver_records = asked(CUPTI_ACTIVITY_KIND_DRIVER);
+    o.place_runtime_records = asked_for(CUPTI_ACTIVITY_KIND_RUNTIME);
+    o.place_driver_records = asked_for(CUPTI_ACTIVITY_KIND_DRIVER);
     o.api_name = &cupti_api_name;
     return o;
 }
@@ -186,8 +189,7 @@ void start_external_correlation(const std::string& why) {
                          subscriber::result_text(r), "); launches through it stay unattributed");
             return false;
         }
-        if (std::find(enabled_kinds.begin(), enabled_kinds.end(), kind) != enabled_kinds.end())
-            return true;  // every call's row was asked for
+        if (asked_for(kind)) return true;  // every call's row was asked for
         for (std::uint32_t cbid = 1; cbid < table.size(); ++cbid) {
             if ((mask & class_bit(table[cbid])) == 0 || table[cbid] == api_class::none)
                 enable(cbid, 0);
@@ -263,8 +265,7 @@ session_state session() noexcept {
 }
 
 void start_session() noexcept {
-    static std::mutex mutex;
-    parts::start_once(state, mutex, "cupti_activity", &start);
+    parts::ensure_started(state, start_mutex, "cupti_activity", &start);
 }
 
 activity_processor& session_processor() {
@@ -289,9 +290,7 @@ namespace parts {
 namespace {
 
 void sample_activity(double*) noexcept {
-    // After the first sample: one load and a branch.
-    if (TIMEMORY_LIKELY(session_settled(activity::session()))) return;
-    activity::start_session();
+    ensure_started(activity::state, activity::start_mutex, "cupti_activity", &activity::start);
 }
 
 void complete(component_info& info) {

@@ -38,10 +38,10 @@ void start() {
     state.store(session_state::on);
 }
 
+std::mutex start_mutex;
+
 void sample_callback(double*) noexcept {
-    if (TIMEMORY_LIKELY(session_settled(state.load(std::memory_order_acquire)))) return;
-    static std::mutex mutex;
-    start_once(state, mutex, "cupti_callback", &start);
+    ensure_started(state, start_mutex, "cupti_callback", &start);
 }
 
 }  // namespace

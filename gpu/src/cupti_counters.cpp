@@ -374,10 +374,10 @@ void start() {
     state.store(session_state::on);
 }
 
+std::mutex start_mutex;
+
 void sample_counters(double*) noexcept {
-    if (TIMEMORY_LIKELY(parts::session_settled(state.load(std::memory_order_acquire)))) return;
-    static std::mutex mutex;
-    parts::start_once(state, mutex, "cupti_counters", &start);
+    parts::ensure_started(state, start_mutex, "cupti_counters", &start);
 }
 
 std::string counters_unavailable() {

@@ -21,19 +21,30 @@ struct launch_v13000_params {
     cudaStream_t stream;
 };
 
-std::optional<cudaStream_t> runtime_stream(CUpti_CallbackId cbid, const void* params) {
+// The stream in a launch's parameters. The per-thread-stream variants (_ptsz) set `per_thread`:
+// their null stream is the calling thread's stream.
+std::optional<cudaStream_t> runtime_stream(CUpti_CallbackId cbid, const void* params,
+                                           bool& per_thread) {
     switch (cbid) {
-        case CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_v13000:
         case CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_ptsz_v13000:
+            per_thread = true;
+            [[fallthrough]];
+        case CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_v13000:
             return static_cast<const launch_v13000_params*>(params)->stream;
-        case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_v7000:
         case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_ptsz_v7000:
+            per_thread = true;
+            [[fallthrough]];
+        case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_v7000:
             return static_cast<const cudaLaunchKernel_v7000_params*>(params)->stream;
-        case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchCooperativeKernel_v9000:
         case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchCooperativeKernel_ptsz_v9000:
+            per_thread = true;
+            [[fallthrough]];
+        case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchCooperativeKernel_v9000:
             return static_cast<const cudaLaunchCooperativeKernel_v9000_params*>(params)->stream;
-        case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_v11060:
-        case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_ptsz_v11060: {
+        case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_ptsz_v11060:
+            per_thread = true;
+            [[fallthrough]];
+        case CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_v11060: {
             const auto* config =
                 static_cast<const cudaLaunchKernelExC_v11060_params*>(params)->config;
             if (config == nullptr) return std::nullopt;
@@ -44,16 +55,23 @@ std::optional<cudaStream_t> runtime_stream(CUpti_CallbackId cbid, const void* pa
     }
 }
 
-std::optional<cudaStream_t> driver_stream(CUpti_CallbackId cbid, const void* params) {
+std::optional<cudaStream_t> driver_stream(CUpti_CallbackId cbid, const void* params,
+                                          bool& per_thread) {
     switch (cbid) {
-        case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel:
         case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz:
+            per_thread = true;
+            [[fallthrough]];
+        case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel:
             return static_cast<const cuLaunchKernel_params*>(params)->hStream;
-        case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel:
         case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel_ptsz:
+            per_thread = true;
+            [[fallthrough]];
+        case CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel:
             return static_cast<const cuLaunchCooperativeKernel_params*>(params)->hStream;
-        case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx:
-        case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz: {
+        case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz:
+            per_thread = true;
+            [[fallthrough]];
+        case CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx: {
             const auto* config = static_cast<const cuLaunchKernelEx_params*>(params)->config;
             if (config == nullptr) return std::nullopt;
             return config->hStream;
@@ -74,32 +92,19 @@ cudaError_t own_call(Call&& call) noexcept {
     return result;
 }
 
-bool per_thread_variant(CUpti_CallbackDomain domain, CUpti_CallbackId cbid) noexcept {
-    if (domain == CUPTI_CB_DOMAIN_RUNTIME_API) {
-        return cbid == CUPTI_RUNTIME_TRACE_CBID___cudaLaunchKernel_ptsz_v13000 ||
-               cbid == CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernel_ptsz_v7000 ||
-               cbid == CUPTI_RUNTIME_TRACE_CBID_cudaLaunchCooperativeKernel_ptsz_v9000 ||
-               cbid == CUPTI_RUNTIME_TRACE_CBID_cudaLaunchKernelExC_ptsz_v11060;
-    }
-    return cbid == CUPTI_DRIVER_TRACE_CBID_cuLaunchKernel_ptsz ||
-           cbid == CUPTI_DRIVER_TRACE_CBID_cuLaunchCooperativeKernel_ptsz ||
-           cbid == CUPTI_DRIVER_TRACE_CBID_cuLaunchKernelEx_ptsz;
-}
-
 }  // namespace
 
 std::optional<cudaStream_t> launch_stream(CUpti_CallbackDomain domain, CUpti_CallbackId cbid,
                                           const void* params) noexcept {
     if (params == nullptr) return std::nullopt;
+    bool per_thread = false;
     std::optional<cudaStream_t> stream;
     if (domain == CUPTI_CB_DOMAIN_RUNTIME_API) {
-        stream = runtime_stream(cbid, params);
+        stream = runtime_stream(cbid, params, per_thread);
     } else if (domain == CUPTI_CB_DOMAIN_DRIVER_API) {
-        stream = driver_stream(cbid, params);
+        stream = driver_stream(cbid, params, per_thread);
     }
-    if (stream && *stream == nullptr && per_thread_variant(domain, cbid)) {
-        stream = cudaStreamPerThread;
-    }
+    if (stream && *stream == nullptr && per_thread) stream = cudaStreamPerThread;
     return stream;
 }
 

@@ -5,6 +5,7 @@
 
 #include "timemory/core/component_info.hpp"
 #include "timemory/core/label.hpp"
+#include "timemory/core/macros.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -37,10 +38,17 @@ enum class session_state : int {
 void start_once(std::atomic<session_state>& state, std::mutex& mutex, const char* component,
                 void (*start)()) noexcept;
 
-/// The samples' fast path: once the session is settled (not off, not being started) there is
-/// nothing to do; otherwise the sample calls start_once.
+/// Once the session is settled (not off, not being started) its samples have nothing to do.
 inline bool session_settled(session_state s) noexcept {
     return s != session_state::off && s != session_state::starting;
+}
+
+/// What the sample of a session-started component does: one load and a branch once the session
+/// is settled, else start_once (which waits while another thread starts it).
+TIMEMORY_INLINE void ensure_started(std::atomic<session_state>& state, std::mutex& mutex,
+                                    const char* component, void (*start)()) noexcept {
+    if (TIMEMORY_LIKELY(session_settled(state.load(std::memory_order_acquire)))) return;
+    start_once(state, mutex, component, start);
 }
 
 /// finish_fn of components whose values come from CUPTI records or callbacks rather than from
