@@ -1,5 +1,6 @@
 #include "timemory/core/region.hpp"
 
+#include "timemory/core/frame_stack.hpp"
 #include "timemory/core/graph.hpp"
 #include "timemory/core/log.hpp"
 #include "timemory/core/registry.hpp"
@@ -14,16 +15,8 @@
 namespace tim::region {
 namespace {
 
-struct component_set {
-    std::vector<const component_info*> items;
-    unsigned raw_total = 0;
-};
-
 std::shared_ptr<const component_set> make_set(std::vector<const component_info*> items) {
-    auto set = std::make_shared<component_set>();
-    for (const auto* c : items) set->raw_total += c->raw_count;
-    set->items = std::move(items);
-    return set;
+    return std::make_shared<const component_set>(std::move(items));
 }
 
 // Regions and traces choose their components independently, as in timemory (COMPONENTS for
@@ -69,14 +62,6 @@ std::shared_ptr<const component_set> set_from_settings(set_kind kind) {
     return make_set(std::move(fallback));
 }
 
-struct frame {
-    std::uint32_t node;
-    hash_value hash;
-    std::uint32_t raw_offset;
-    std::int64_t trace_start_ns;  // -1 for regions
-    const component_set* set;
-};
-
 struct throttle_state {
     std::uint64_t count = 0;
     double sum_ns = 0.0;
@@ -90,43 +75,40 @@ struct cached_set {
     std::uint32_t settings_gen = ~0u;
 };
 
+// A trace's frame carries its start time (for throttling) in the frame's data word; a region's
+// carries this instead.
+constexpr std::uint64_t not_a_trace = UINT64_MAX;
+
 struct thread_state {
-    std::vector<frame> frames;
-    std::vector<double> raw;
     cached_set sets[set_kinds];
     std::unordered_map<hash_value, throttle_state> throttles;
-    std::uint32_t suppressed = 0;  // open throttled traces (pushed but not measured)
-    thread_state() {
-        frames.reserve(32);
-        raw.reserve(256);
-    }
 };
 
 // initial-exec: one TLS load instead of a __tls_get_addr call on every region push/pop.
+thread_local frame_stack* this_frames TIMEMORY_INITIAL_EXEC = nullptr;
 thread_local thread_state* this_state_ptr TIMEMORY_INITIAL_EXEC = nullptr;
 struct state_owner {
     ~state_owner() {
-        // A thread, or the program returning from main, ending inside regions: close them now,
-        // while the thread's graph still exists (it was created before this owner, so it is
-        // destroyed after it), so that their time is kept for the outputs written at exit.
-        if (this_state_ptr != nullptr && !this_state_ptr->frames.empty()) {
-            const auto closed = ::tim::region::close_all();
-            log::warning(closed, " region(s) still open when their thread ended were closed so ",
-                         "their time is kept");
-        }
         delete this_state_ptr;
         this_state_ptr = nullptr;
     }
 };
 thread_local state_owner this_state_owner;
 
-thread_state& state() {
-    if (TIMEMORY_UNLIKELY(this_state_ptr == nullptr)) {
-        (void)this_thread_graph();  // constructed first, so destroyed after the owner
-        (void)&this_state_owner;    // make sure the owner is constructed on this thread
-        this_state_ptr = new thread_state{};
-    }
+TIMEMORY_NOINLINE thread_state& create_state() {
+    (void)&this_state_owner;  // constructs the owner on this thread, whose destructor frees it
+    this_state_ptr = new thread_state{};
     return *this_state_ptr;
+}
+
+TIMEMORY_INLINE thread_state& state() {
+    thread_state* st = this_state_ptr;
+    return TIMEMORY_LIKELY(st != nullptr) ? *st : create_state();
+}
+
+TIMEMORY_INLINE frame_stack& frames() {
+    frame_stack* f = this_frames;
+    return TIMEMORY_LIKELY(f != nullptr) ? *f : create_thread_frame_stack(this_frames, "region");
 }
 
 const component_set& current_set(thread_state& st, set_kind kind) {
@@ -157,30 +139,22 @@ std::int64_t now_ns() noexcept {
 void open(std::string_view name, bool trace) {
     if (!is_enabled()) return;
     auto& st = state();
+    auto& fs = frames();
     const hash_value hash = hash_label(name);
     if (trace) {
         auto it = st.throttles.find(hash);
         if (it != st.throttles.end() && it->second.throttled) {
-            st.frames.push_back(frame{no_node, hash, 0, -2, nullptr});
+            fs.open_unmeasured(hash);
             return;
         }
     }
     const auto& set = current_set(st, trace ? trace_set : region_set);
-    auto& graph = this_thread_graph();
     // The text is registered once per new node; an observer (NVTX) names the range at the push
     // itself, so with one installed it is registered first.
     if (TIMEMORY_UNLIKELY(detail::region_observer_now() != nullptr)) add_label(name);
-    const auto before = graph.nodes().size();
-    const std::uint32_t node = graph.push(hash);
-    if (graph.nodes().size() != before) add_label(name);  // a new node: remember its text
-    const auto offset = static_cast<std::uint32_t>(st.raw.size());
-    st.raw.resize(offset + set.raw_total);
-    double* raw = st.raw.data() + offset;
-    for (const auto* c : set.items) {
-        c->sample(raw);
-        raw += c->raw_count;
-    }
-    st.frames.push_back(frame{node, hash, offset, trace ? now_ns() : -1, &set});
+    const auto before = this_thread_graph().nodes().size();
+    fs.open(set, hash, hash, trace ? static_cast<std::uint64_t>(now_ns()) : not_a_trace);
+    if (this_thread_graph().nodes().size() != before) add_label(name);  // a new node: its text
 }
 
 void update_throttle(thread_state& st, hash_value hash, std::int64_t elapsed) {
@@ -197,52 +171,23 @@ void update_throttle(thread_state& st, hash_value hash, std::int64_t elapsed) {
     }
 }
 
-// Close frame i of this thread's stack: record its components and pop its node.
-void close_frame(thread_state& st, std::size_t i) {
-    const frame f = st.frames[i];
-    st.frames.erase(st.frames.begin() + static_cast<std::ptrdiff_t>(i));
-    if (f.trace_start_ns == -2) return;  // throttled trace: nothing was measured
-    auto& graph = this_thread_graph();
-    double stop[max_component_raw];
-    double values[max_component_values];
-    const double* start = st.raw.data() + f.raw_offset;
-    for (const auto* c : f.set->items) {
-        c->sample(stop);
-        if (c->finish != nullptr) {
-            // Value known later (GPU timers): the component attaches it to the node itself.
-            c->finish(start, stop, f.node != no_node ? graph.global_id(f.node) : no_node_id);
-        } else {
-            c->compute(start, stop, values);
-            graph.record(f.node, *c, values);
-        }
-        start += c->raw_count;
-    }
-    graph.pop(f.node);
-    if (f.trace_start_ns >= 0) update_throttle(st, f.hash, now_ns() - f.trace_start_ns);
-    if (st.frames.empty()) {
-        st.raw.clear();
-    } else if (i == st.frames.size()) {
-        st.raw.resize(f.raw_offset);  // it was the top frame
-    }
-}
-
 bool close(std::string_view name) {
-    if (this_state_ptr == nullptr || this_state_ptr->frames.empty()) {
-        // Runtime off: pops are as silent as pushes (regions opened before disabling are still
-        // closed below, so nothing measured is lost).
-        if (is_enabled()) log::warning("pop of '", name, "' without a matching push; ignored");
+    frame_stack* fs = this_frames;
+    // Runtime off: pops are as silent as pushes (regions opened before disabling are still
+    // closed below, so nothing measured is lost).
+    const std::size_t i =
+        fs != nullptr ? fs->find_last(hash_label(name)) : frame_stack::npos;
+    if (i == frame_stack::npos) {
+        if (is_enabled() || (fs != nullptr && !fs->empty())) {
+            log::warning("pop of '", name, "' without a matching push; ignored");
+        }
         return false;
     }
-    auto& st = *this_state_ptr;
-    const hash_value hash = hash_label(name);
-    for (std::size_t i = st.frames.size(); i-- > 0;) {
-        if (st.frames[i].hash == hash) {
-            close_frame(st, i);
-            return true;
-        }
+    const open_frame f = fs->close(i);
+    if (f.set != nullptr && f.data != not_a_trace) {
+        update_throttle(state(), f.key, now_ns() - static_cast<std::int64_t>(f.data));
     }
-    log::warning("pop of '", name, "' without a matching push; ignored");
-    return false;
+    return true;
 }
 
 void replace_default(set_kind kind, std::string_view components) {
@@ -260,13 +205,13 @@ void replace_default(set_kind kind, std::string_view components) {
 void set_default(std::string_view components) { replace_default(region_set, components); }
 
 std::vector<const component_info*> default_components() {
-    return current_set(state(), region_set).items;
+    return current_set(state(), region_set).items();
 }
 
 void set_trace_default(std::string_view components) { replace_default(trace_set, components); }
 
 std::vector<const component_info*> trace_default_components() {
-    return current_set(state(), trace_set).items;
+    return current_set(state(), trace_set).items();
 }
 
 void push(std::string_view name) { open(name, false); }
@@ -280,15 +225,8 @@ bool is_throttled(std::string_view name) {
     return it != this_state_ptr->throttles.end() && it->second.throttled;
 }
 
-std::size_t close_all() {
-    std::size_t closed = 0;
-    while (this_state_ptr != nullptr && !this_state_ptr->frames.empty()) {
-        close_frame(*this_state_ptr, this_state_ptr->frames.size() - 1);
-        ++closed;
-    }
-    return closed;
-}
+std::size_t close_all() { return this_frames != nullptr ? this_frames->close_all() : 0; }
 
-std::size_t open_count() { return this_state_ptr ? this_state_ptr->frames.size() : 0; }
+std::size_t open_count() { return this_frames != nullptr ? this_frames->size() : 0; }
 
 }  // namespace tim::region

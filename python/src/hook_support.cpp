@@ -45,17 +45,11 @@ component_set parse_components(const std::vector<std::string>& names) {
         if (!spec.empty()) spec += ',';
         spec += n;
     }
-    component_set set;
     try {
-        set.items = registry::parse_list(spec);
+        return component_set{registry::parse_list(spec)};
     } catch (const unknown_component& e) {
         throw pybind11::value_error(e.what());
     }
-    for (const auto* c : set.items) set.raw_total += c->raw_count;
-    set.wall_clock_only = set.items.size() == 1 &&
-                          set.items[0]->index == component::wall_clock::index &&
-                          set.items[0]->measure == nullptr;
-    return set;
 }
 
 std::string utf8(PyObject* text) {

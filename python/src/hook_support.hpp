@@ -2,7 +2,8 @@
 //   - code_labels: what a hook decided about one code object (keep it? which label hash? which
 //     row per source line?), stored in the code object's co_extra slot so a warm event costs one
 //     pointer load instead of a dictionary lookup;
-//   - component_set: the run-time component list a hook samples on every event;
+//   - parse_components: the run-time component set (core's tim::component_set) a hook samples
+//     on every event;
 //   - saved_hook: the profile/trace function that was installed before ours, restored on stop.
 // Every function here runs with the GIL held.
 #pragma once
@@ -12,6 +13,7 @@
 
 #include "timemory/components/timing.hpp"
 #include "timemory/core/component_info.hpp"
+#include "timemory/core/component_set.hpp"
 #include "timemory/core/graph.hpp"
 #include "timemory/core/label.hpp"
 
@@ -76,46 +78,9 @@ inline code_labels* labels_of(PyCodeObject* code) noexcept {
     return detail::create_code_labels(code);
 }
 
-/// Components sampled by a hook, resolved once per configuration. The common set, wall_clock
-/// alone, reads the clock inline (the component's own static sample()) instead of through the
-/// registry's function pointer.
-struct component_set {
-    std::vector<const component_info*> items;
-    unsigned raw_total = 0;
-    bool wall_clock_only = false;
-
-    TIMEMORY_INLINE void sample(double* raw) const noexcept {
-        if (TIMEMORY_LIKELY(wall_clock_only)) {
-            component::wall_clock::sample(raw);
-            return;
-        }
-        for (const auto* c : items) {
-            c->sample(raw);
-            raw += c->raw_count;
-        }
-    }
-    /// Record stop - start of every component on `node` of `graph`.
-    TIMEMORY_INLINE void record(thread_graph& graph, std::uint32_t node, const double* start,
-                                const double* stop) const noexcept {
-        if (TIMEMORY_LIKELY(wall_clock_only)) {
-            const double value = stop[0] - start[0];
-            graph.record(node, component::wall_clock::index, &value, 1);
-            return;
-        }
-        double values[max_component_values];
-        for (const auto* c : items) {
-            if (c->finish != nullptr) {
-                // Known later (GPU timers): attached to the node by the component, no sync here.
-                c->finish(start, stop, node != no_node ? graph.global_id(node) : no_node_id);
-            } else {
-                c->compute(start, stop, values);
-                graph.record(node, *c, values);
-            }
-            start += c->raw_count;
-            stop += c->raw_count;
-        }
-    }
-};
+/// What a hook expects a component set to be most often: component_set samples it inline when
+/// the set is exactly this component (set.sample<hook_fast_component>(raw)).
+using hook_fast_component = component::wall_clock;
 
 /// Resolve component ids/aliases. Raises ValueError (pybind11::value_error) naming the bad id,
 /// close matches and every valid id.

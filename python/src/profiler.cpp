@@ -21,6 +21,7 @@
 #include "bindings.hpp"
 #include "hook_support.hpp"
 
+#include "timemory/core/frame_stack.hpp"
 #include "timemory/core/graph.hpp"
 #include "timemory/core/label.hpp"
 #include "timemory/core/settings.hpp"
@@ -44,25 +45,30 @@ struct profiler_config {
     std::uint32_t generation = 0;
 };
 
-struct open_call {
-    PyFrameObject* frame;  ///< the Python frame (for C calls: the calling frame)
-    PyObject* c_function;  ///< the builtin for C calls, nullptr for Python calls
-    const profiler_config* config;
-    std::uint32_t node;
-    std::uint32_t raw_offset;
-};
+// An open call is a frame of the thread's frame stack (core/frame_stack.hpp) keyed by its Python
+// frame (for C calls: the calling frame), with the builtin for C calls (nullptr for Python calls)
+// as the frame's data word.
+TIMEMORY_INLINE std::uint64_t word(const void* p) noexcept {
+    return reinterpret_cast<std::uintptr_t>(p);
+}
+
+// The open calls of this thread: owned by the core, which closes them if the thread ends.
+thread_local frame_stack* this_calls TIMEMORY_INITIAL_EXEC = nullptr;
 
 struct thread_state {
-    std::vector<open_call> stack;
-    std::vector<double> raw;    ///< start samples of the open calls
-    std::vector<double> stop;   ///< scratch for stop samples
     std::uint32_t session = 0;  ///< session this thread last synchronised with
     bool draining = false;      ///< session over: only close what is open, then uninstall
     bool installed = false;     ///< our hook is this thread's profile function
     saved_hook previous;        ///< what to reinstall when our hook goes
     thread_state() {
-        stack.reserve(128);
-        raw.reserve(256);
+        if (this_calls == nullptr) create_thread_frame_stack(this_calls, "profiled call");
+    }
+    static bool open_calls() noexcept { return this_calls != nullptr && !this_calls->empty(); }
+    static std::size_t depth() noexcept { return this_calls != nullptr ? this_calls->size() : 0; }
+    /// Whether the innermost open call is this frame's (and this builtin's, for C calls).
+    static bool on_top(PyFrameObject* frame, PyObject* c_function) noexcept {
+        return open_calls() && this_calls->top().key == word(frame) &&
+               this_calls->top().data == word(c_function);
     }
 };
 
@@ -205,29 +211,14 @@ TIMEMORY_NOINLINE bool decide_builtin(PyObject* function, std::uint32_t generati
 
 // ---- the hot path ------------------------------------------------------------------------------
 
-TIMEMORY_INLINE void open(thread_state& st, const profiler_config& cfg, PyFrameObject* frame,
-                          PyObject* c_function, hash_value hash) {
-    auto& graph = this_thread_graph();
-    const std::uint32_t node = graph.push(hash, cfg.mode, cfg.nvtx);
-    const std::uint32_t offset =
-        st.stack.empty()
-            ? 0u
-            : st.stack.back().raw_offset + st.stack.back().config->components.raw_total;
-    const std::size_t need = offset + cfg.components.raw_total;
-    if (TIMEMORY_UNLIKELY(st.raw.size() < need)) st.raw.resize(need * 2);
-    st.stack.push_back(open_call{frame, c_function, &cfg, node, offset});
-    cfg.components.sample(st.raw.data() + offset);
+TIMEMORY_INLINE void open(const profiler_config& cfg, PyFrameObject* frame, PyObject* c_function,
+                          hash_value hash) {
+    this_calls->open<hook_fast_component>(cfg.components, hash, word(frame), word(c_function),
+                                        cfg.mode, cfg.nvtx);
 }
 
-TIMEMORY_INLINE void close_top(thread_state& st) {
-    const open_call call = st.stack.back();
-    const auto& set = call.config->components;
-    if (TIMEMORY_UNLIKELY(st.stop.size() < set.raw_total)) st.stop.resize(set.raw_total);
-    set.sample(st.stop.data());
-    auto& graph = this_thread_graph();
-    set.record(graph, call.node, st.raw.data() + call.raw_offset, st.stop.data());
-    graph.pop(call.node, call.config->nvtx);
-    st.stack.pop_back();
+TIMEMORY_INLINE void close_top() {
+    this_calls->close_top<hook_fast_component>();
 }
 
 TIMEMORY_NOINLINE void synchronise(thread_state& st) {
@@ -242,7 +233,7 @@ int profile_hook(PyObject*, PyFrameObject* frame, int what, PyObject* arg) {
     const profiler_config* cfg = globals().active;
     switch (what) {
         case PyTrace_CALL: {
-            if (st.draining || cfg == nullptr || st.stack.size() >= cfg->max_depth || !is_enabled())
+            if (st.draining || cfg == nullptr || st.depth() >= cfg->max_depth || !is_enabled())
                 break;
             PyCodeObject* code = PyFrame_GetCode(frame);
             code_labels* labels = labels_of(code);
@@ -251,18 +242,16 @@ int profile_hook(PyObject*, PyFrameObject* frame, int what, PyObject* arg) {
                 decide(*labels, code, cfg->generation);
             Py_DECREF(code);
             if (labels != nullptr && labels->profile_keep) {
-                open(st, *cfg, frame, nullptr, labels->profile_hash);
+                open(*cfg, frame, nullptr, labels->profile_hash);
             }
             break;
         }
         case PyTrace_RETURN:
-            if (!st.stack.empty() && st.stack.back().frame == frame &&
-                st.stack.back().c_function == nullptr)
-                close_top(st);
+            if (st.on_top(frame, nullptr)) close_top();
             break;
         case PyTrace_C_CALL: {
             if (st.draining || cfg == nullptr || !cfg->trace_c ||
-                st.stack.size() >= cfg->max_depth || !is_enabled())
+                st.depth() >= cfg->max_depth || !is_enabled())
                 break;
             // Builtins are attributed to their caller's file: only under a kept caller.
             PyCodeObject* code = PyFrame_GetCode(frame);
@@ -273,20 +262,18 @@ int profile_hook(PyObject*, PyFrameObject* frame, int what, PyObject* arg) {
             hash_value hash = 0;
             if (labels != nullptr && labels->profile_keep &&
                 decide_builtin(arg, cfg->generation, hash)) {
-                open(st, *cfg, frame, arg, hash);
+                open(*cfg, frame, arg, hash);
             }
             break;
         }
         case PyTrace_C_RETURN:
         case PyTrace_C_EXCEPTION:
-            if (!st.stack.empty() && st.stack.back().frame == frame &&
-                st.stack.back().c_function == arg)
-                close_top(st);
+            if (st.on_top(frame, arg)) close_top();
             break;
         default:
             break;
     }
-    if (TIMEMORY_UNLIKELY(st.draining) && st.stack.empty()) uninstall(st);
+    if (TIMEMORY_UNLIKELY(st.draining) && !st.open_calls()) uninstall(st);
     return 0;
 }
 
@@ -332,7 +319,7 @@ void start() {
 void stop(bool last) {
     auto& g = globals();
     auto& st = state();
-    while (!st.stack.empty()) close_top(st);  // calls still open on this thread end now
+    if (st.open_calls()) this_calls->close_all();  // calls still open on this thread end now
     uninstall(st);
     if (last && g.active != nullptr) {
         g.active = nullptr;
@@ -376,7 +363,8 @@ void init_profiler(py::module_& m) {
         "validate",
         [](const std::vector<std::string>& components) {
             std::vector<std::string> ids;
-            for (const auto* c : parse_components(components).items) ids.emplace_back(c->id);
+            const auto set = parse_components(components);
+            for (const auto* c : set.items()) ids.emplace_back(c->id);
             return ids;
         },
         py::arg("components"), "Component ids for these names; ValueError for unknown ones");
@@ -404,7 +392,7 @@ void init_profiler(py::module_& m) {
             "start(); with last, end the session (other threads finish their open calls)");
     sub.def("is_running", [] { return globals().active != nullptr; });
     sub.def(
-        "depth", [] { return this_state ? this_state->stack.size() : std::size_t{0}; },
+        "depth", [] { return this_state ? this_state->depth() : std::size_t{0}; },
         "Calls open on this thread");
     sub.def("profiler_function", &profiler_function, py::arg("frame"), py::arg("event"),
             py::arg("arg"),

@@ -9,15 +9,16 @@
 //
 // Python tests: tests/python/test_region.py, test_util.py.
 #include "region.hpp"
+#include "hook_support.hpp"
 
 #include "timemory/core/bundle.hpp"
+#include "timemory/core/frame_stack.hpp"
 #include "timemory/core/label.hpp"
 #include "timemory/core/log.hpp"
 #include "timemory/core/region.hpp"
 #include "timemory/core/registry.hpp"
 #include "timemory/core/settings.hpp"
 
-#include <limits>
 #include <pybind11/stl.h>
 #include <structmember.h>
 
@@ -147,23 +148,13 @@ py::list id_list(const std::vector<const component_info*>& components) {
 
 // ---- marker_site: the hot path of util.marker ----------------------------------------------
 
-struct site_frame {
-    std::uint64_t site;     ///< marker_site::m_id
-    thread_graph* graph;    ///< nullptr: opened while disabled, nothing measured
-    std::uint32_t node;
-    std::uint32_t raw_offset;
-};
+// The open markers of this thread: owned by the core, which closes them if the thread ends.
+thread_local frame_stack* t_sites TIMEMORY_INITIAL_EXEC = nullptr;
 
-struct site_stack {
-    std::vector<site_frame> frames;
-    std::vector<double> raw;
-    site_stack() {
-        frames.reserve(64);
-        raw.reserve(512);
-    }
-};
-
-thread_local site_stack t_sites;
+TIMEMORY_INLINE frame_stack& sites() {
+    frame_stack* f = t_sites;
+    return TIMEMORY_LIKELY(f != nullptr) ? *f : create_thread_frame_stack(t_sites, "marker");
+}
 
 /// One instrumented place (a decorated function, a `with marker(...)` statement): its components
 /// are parsed and its label hashed once; start()/stop() only push/pop the graph and read clocks.
@@ -172,77 +163,40 @@ thread_local site_stack t_sites;
 class marker_site {
 public:
     marker_site(py::handle components, std::string label, scope_mode mode)
-        : m_components{region_detail::to_components_or_default(components)},
+        : m_set{region_detail::to_components_or_default(components)},
           m_label{std::move(label)},
           m_hash{add_label(m_label)},
           m_mode{mode},
-          m_id{next_id()} {
-        for (const auto* c : m_components) m_raw_total += c->raw_count;
-    }
+          m_id{next_id()} {}
 
     void start() {
-        auto& st = t_sites;
-        const auto offset = static_cast<std::uint32_t>(st.raw.size());
+        auto& frames = sites();
         if (TIMEMORY_UNLIKELY(!is_enabled())) {
-            st.frames.push_back(site_frame{m_id, nullptr, no_node, offset});
+            frames.open_unmeasured(m_id);
             return;
         }
-        auto& graph = this_thread_graph();
-        const std::uint32_t node = graph.push(m_hash, m_mode);
-        st.raw.resize(offset + m_raw_total);
-        double* raw = st.raw.data() + offset;
-        for (const auto* c : m_components) {
-            c->sample(raw);
-            raw += c->raw_count;
-        }
-        st.frames.push_back(site_frame{m_id, &graph, node, offset});
+        frames.open<hook_fast_component>(m_set, m_hash, m_id, 0, m_mode);
     }
 
     /// Close this site's most recent frame on this thread; `lap` (if given) receives the values
-    /// of every component in order. Returns false when no frame of this site is open here.
+    /// of every component in order (NaN for a value known later). Returns false when no frame of
+    /// this site is open here.
     bool stop(std::vector<double>* lap = nullptr) {
-        auto& st = t_sites;
-        std::size_t i = st.frames.size();
-        while (i-- > 0) {
-            if (st.frames[i].site == m_id) break;
-        }
-        if (i == static_cast<std::size_t>(-1)) {
+        frame_stack* frames = t_sites;
+        const std::size_t i = frames != nullptr ? frames->find_last(m_id) : frame_stack::npos;
+        if (i == frame_stack::npos) {
             log::warning("marker '", m_label, "' stopped without a matching start on this thread; ignored");
             return false;
         }
-        const site_frame f = st.frames[i];
-        if (f.graph != nullptr) {
-            double stop_raw[max_component_raw];
-            double values[max_component_values];
-            if (lap != nullptr) lap->clear();
-            // Stop in reverse order of start so the first component brackets the others.
-            std::size_t raw_end = f.raw_offset + m_raw_total;
-            std::vector<double> reversed;
-            for (auto it = m_components.rbegin(); it != m_components.rend(); ++it) {
-                const auto* c = *it;
-                raw_end -= c->raw_count;
-                c->sample(stop_raw);
-                if (c->finish != nullptr) {
-                    // Known later (GPU timers): attached to the node by the component; the lap
-                    // has no value for it yet.
-                    c->finish(st.raw.data() + raw_end, stop_raw,
-                              f.node != no_node ? f.graph->global_id(f.node) : no_node_id);
-                    std::fill(values, values + c->value_count, std::numeric_limits<double>::quiet_NaN());
-                } else {
-                    c->compute(st.raw.data() + raw_end, stop_raw, values);
-                    f.graph->record(f.node, *c, values);
-                }
-                if (lap != nullptr) reversed.insert(reversed.begin(), values, values + c->value_count);
+        double* values = nullptr;
+        if (lap != nullptr) {
+            lap->clear();
+            if ((*frames)[i].set != nullptr) {
+                lap->resize(m_set.value_total());
+                values = lap->data();
             }
-            if (lap != nullptr) *lap = std::move(reversed);
-            f.graph->pop(f.node);
         }
-        st.frames.erase(st.frames.begin() + static_cast<std::ptrdiff_t>(i));
-        if (st.frames.empty()) {
-            st.raw.clear();
-        } else if (i == st.frames.size()) {
-            st.raw.resize(f.raw_offset);  // it was the top frame
-        }
+        frames->close<hook_fast_component>(i, values);
         return true;
     }
 
@@ -250,12 +204,12 @@ public:
     std::string stop_report() {
         std::vector<double> lap;
         if (!stop(&lap) || lap.empty()) return m_label + " : (not measured)";
-        return m_label + " : " + region_detail::format_values(m_components, lap.data());
+        return m_label + " : " + region_detail::format_values(m_set.items(), lap.data());
     }
 
     const std::string& label() const noexcept { return m_label; }
     hash_value hash() const noexcept { return m_hash; }
-    const std::vector<const component_info*>& components() const noexcept { return m_components; }
+    const std::vector<const component_info*>& components() const noexcept { return m_set.items(); }
     scope_mode mode() const noexcept { return m_mode; }
 
 private:
@@ -264,12 +218,11 @@ private:
         return ++counter;
     }
 
-    std::vector<const component_info*> m_components;
+    component_set m_set;
     std::string m_label;
     hash_value m_hash;
     scope_mode m_mode;
     std::uint64_t m_id;
-    unsigned m_raw_total = 0;
 };
 
 // ---- marker_function: a decorated function whose call is start; func(...); stop in C++ --------

@@ -109,7 +109,7 @@ int trace_hook(PyObject* obj, PyFrameObject* frame, int what, PyObject* arg);
 
 void adopt(trace_state& st, const trace_config& cfg) {
     st.config = &cfg;
-    const std::size_t n = std::max(1u, cfg.components.raw_total);
+    const std::size_t n = std::max(1u, cfg.components.raw_total());
     st.sample_a.assign(n, 0.0);
     st.sample_b.assign(n, 0.0);
     st.line_start = st.sample_a.data();
@@ -124,7 +124,7 @@ void finish(trace_state& st) {
     if (st.config != nullptr && (st.line_node != no_node || !st.calls.empty())) {
         const auto& set = st.config->components;
         auto& graph = this_thread_graph();
-        set.sample(st.now);
+        set.sample<hook_fast_component>(st.now);
         if (st.line_node != no_node) set.record(graph, st.line_node, st.line_start, st.now);
         while (!st.calls.empty()) {
             const auto& call = st.calls.back();
@@ -268,7 +268,7 @@ TIMEMORY_NOINLINE void prepare(thread_graph& graph, code_labels& labels, const t
         if (slot.hash == 0) continue;
         node_for(graph, slot);
         const std::string text = label_text(slot.hash);
-        for (const auto* c : cfg.components.items) {
+        for (const auto* c : cfg.components.items()) {
             attach_record(graph.global_id(0), c->index, nullptr, 0, text);
         }
     }
@@ -302,7 +302,7 @@ TIMEMORY_NOINLINE std::uint32_t slow_node(thread_graph& graph, code_labels& labe
         labels.lines[index].hash = add_label(row_label("", bracket));
         slot = &labels.lines[index];
         node_for(graph, *slot);
-        for (const auto* c : cfg.components.items)
+        for (const auto* c : cfg.components.items())
             attach_record(graph.global_id(0), c->index, nullptr, 0, label_text(slot->hash));
         return slot->node;
     }
@@ -362,7 +362,7 @@ int trace_hook(PyObject*, PyFrameObject* frame, int what, PyObject*) {
             if (!is_enabled()) break;
             const int line = PyFrame_GetLineNumber(frame);
             auto& graph = this_thread_graph();
-            cfg.components.sample(st.now);
+            cfg.components.sample<hook_fast_component>(st.now);
             if (st.line_node != no_node)
                 cfg.components.record(graph, st.line_node, st.line_start, st.now);
             line_slot* slot = slot_of(*labels, line);
@@ -398,11 +398,11 @@ int trace_hook(PyObject*, PyFrameObject* frame, int what, PyObject*) {
             }
             Py_DECREF(code);
             const std::uint32_t offset =
-                static_cast<std::uint32_t>(st.calls.size() * cfg.components.raw_total);
-            if (st.call_raw.size() < offset + cfg.components.raw_total)
-                st.call_raw.resize((offset + cfg.components.raw_total) * 2);
+                static_cast<std::uint32_t>(st.calls.size() * cfg.components.raw_total());
+            if (st.call_raw.size() < offset + cfg.components.raw_total())
+                st.call_raw.resize((offset + cfg.components.raw_total()) * 2);
             st.calls.push_back(open_call{frame, def_node, offset});
-            cfg.components.sample(st.call_raw.data() + offset);
+            cfg.components.sample<hook_fast_component>(st.call_raw.data() + offset);
             break;
         }
         case PyTrace_RETURN: {
@@ -419,7 +419,7 @@ int trace_hook(PyObject*, PyFrameObject* frame, int what, PyObject*) {
             }
             if (!traced) break;
             auto& graph = this_thread_graph();
-            cfg.components.sample(st.now);
+            cfg.components.sample<hook_fast_component>(st.now);
             if (st.line_node != no_node) {
                 cfg.components.record(graph, st.line_node, st.line_start, st.now);
                 st.line_node = no_node;

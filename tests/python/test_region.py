@@ -199,9 +199,11 @@ def test_component_decorator():
 def test_timer_measures_wall_sys_and_user(capfd):
     t = timemory.timer("region_timer")
     t.start()
-    end = time.perf_counter() + 0.15
-    while time.perf_counter() < end:
-        sum(range(1000))  # user-mode work
+    # User-mode work until the process's CPU clock says 0.15 s were spent (not the wall clock:
+    # on a loaded machine a wall-clock loop may get far less CPU time).
+    end = time.process_time() + 0.15
+    while time.process_time() < end:
+        sum(range(1000))
     for _ in range(2000):
         os.stat(".")  # system calls: time in kernel mode
     time.sleep(0.05)
@@ -304,3 +306,26 @@ def test_manager_metadata():
     assert timemory.manager.get_metadata()["info"]["region_test_key"] == "replaced"
     m = timemory.manager()
     assert isinstance(m.text_files, list) and isinstance(m.json_files, list)
+
+
+def test_marker_left_open_when_its_thread_ends_is_closed_and_its_time_kept(capfd):
+    site = region.marker_site(["wall_clock"], "marker_left_open_by_thread")
+
+    def work():
+        site.start()
+        time.sleep(0.05)  # the thread ends without site.stop()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    # join() returns when the thread's Python code is done; its C++ thread-locals (the frame
+    # stack closing the marker) are destroyed a moment later, when the OS thread exits.
+    deadline = time.monotonic() + 10.0
+    while os.path.exists("/proc/self/task/{}".format(worker.native_id)):
+        assert time.monotonic() < deadline, "the worker thread did not exit"
+        time.sleep(0.01)
+    err = capfd.readouterr().err
+    assert "1 marker(s) still open when their thread ended were closed" in err
+    depth, laps, seconds = one("marker_left_open_by_thread")
+    assert laps == 1
+    assert 0.05 <= seconds < 5.0

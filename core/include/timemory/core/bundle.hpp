@@ -4,32 +4,25 @@
 //   tim::runtime_bundle b{"solve", tim::registry::parse_list("wall_clock,peak_rss")};
 //
 // A compile-time bundle inlines each component's sample() and costs a thread-local load, the
-// graph push/pop and the clock reads. A runtime bundle calls the registry's function pointers.
+// graph push/pop and the clock reads. A runtime bundle measures through a component_set (the
+// registry's function pointers). Both follow component_set.hpp's order: start samples in order,
+// stop samples in reverse order, then finish or record each component in order.
 #pragma once
 
 #include "timemory/core/component_info.hpp"
+#include "timemory/core/component_set.hpp"
 #include "timemory/core/graph.hpp"
 #include "timemory/core/label.hpp"
 #include "timemory/core/macros.hpp"
 #include "timemory/core/settings.hpp"
 
-#include <concepts>
 #include <cstdint>
-#include <span>
 #include <string_view>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace tim {
-
-/// A component usable in compile-time bundles: a fixed registry slot, sizes, and an inline
-/// sample(); measure() is optional (default: stop - start per value).
-template <typename T>
-concept static_component = requires(double* raw, const double* c) {
-    { T::index } -> std::convertible_to<std::uint16_t>;
-    { T::raw_count } -> std::convertible_to<unsigned>;
-    { T::value_count } -> std::convertible_to<unsigned>;
-    { T::sample(raw) } noexcept;
-};
 
 namespace detail {
 template <static_component C>
@@ -62,10 +55,7 @@ public:
     TIMEMORY_INLINE void stop() {
         if (m_graph == nullptr) return;
         double stop_raw[raw_total > 0 ? raw_total : 1];
-        {
-            [[maybe_unused]] double* raw = stop_raw;
-            ((C::sample(raw), raw += C::raw_count), ...);
-        }
+        sample_reverse(stop_raw, std::make_index_sequence<sizeof...(C)>{});
         [[maybe_unused]] const double* a = m_start;
         [[maybe_unused]] const double* b = stop_raw;
         (record_one<C>(a, b), ...);
@@ -76,11 +66,27 @@ public:
     bool running() const noexcept { return m_graph != nullptr; }
 
 private:
+    using types = std::tuple<C...>;
+    /// Offset of component I's samples in the raw buffers.
+    template <std::size_t I>
+    static constexpr unsigned raw_offset() {
+        unsigned offset = 0;
+        unsigned i = 0;
+        ((offset += (i++ < I ? C::raw_count : 0u)), ...);
+        return offset;
+    }
+
+    /// Stop samples in reverse order of the components (the first one brackets the others).
+    template <std::size_t... I>
+    TIMEMORY_INLINE static void sample_reverse(double* raw, std::index_sequence<I...>) noexcept {
+        constexpr std::size_t n = sizeof...(C);
+        (std::tuple_element_t<n - 1 - I, types>::sample(raw + raw_offset<n - 1 - I>()), ...);
+    }
+
     template <static_component T>
     TIMEMORY_INLINE void record_one(const double*& a, const double*& b) {
         if constexpr (requires { T::finish(a, b, node_id{}); }) {
-            // Value known later (GPU timers): the component attaches it to the node itself.
-            T::finish(a, b, m_node != no_node ? m_graph->global_id(m_node) : no_node_id);
+            finish_on_node(&T::finish, *m_graph, m_node, a, b);
         } else {
             double values[T::value_count > 0 ? T::value_count : 1];
             detail::measure_values<T>(a, b, values);
@@ -128,15 +134,17 @@ public:
     void start();
     void stop();
     bool running() const noexcept { return m_graph != nullptr; }
-    const std::vector<const component_info*>& components() const noexcept { return m_components; }
-    /// Values of the last start/stop pair, per component in order (value_count each).
+    const std::vector<const component_info*>& components() const noexcept { return m_set.items(); }
+    /// Values of the last start/stop pair, per component in order (value_count each; NaN for a
+    /// component whose value is known later).
     const std::vector<double>& last_values() const noexcept { return m_last; }
 
 private:
     hash_value m_hash;
     scope_mode m_mode;
-    std::vector<const component_info*> m_components;
+    component_set m_set;
     std::vector<double> m_start;
+    std::vector<double> m_stop;
     std::vector<double> m_last;
     thread_graph* m_graph = nullptr;
     std::uint32_t m_node = no_node;
