@@ -605,6 +605,36 @@ TEST_F(Outputs, TreeJsonMergesThreads) {
     EXPECT_DOUBLE_EQ(main["inclusive"]["stats"]["sum"].get<double>(), 3.0);
 }
 
+TEST_F(Outputs, PerComponentWritersTakeRowsPerRank) {
+    record_standard_tree();
+    const auto& t = test_timer();
+    const auto tree = tim::collect_results();
+    // One rank of component_view's rows: the very text the files get.
+    tim::rank_views one(1);
+    one[0] = tim::component_view(tree, t);
+    EXPECT_EQ(tim::format_flat_json(t, one), tim::format_flat_json(tree, {&t}));
+    EXPECT_EQ(tim::format_tree_json(t, one), tim::format_tree_json(tree, {&t}));
+
+    // A second rank whose rows ran on thread 7: one entry per rank, counts over all ranks.
+    tim::rank_views two{one[0], one[0]};
+    for (auto& row : two[1]) row.tids = {7};
+    const auto flat = component_of(json::parse(tim::format_flat_json(t, two)), t.id);
+    ASSERT_EQ(flat["ranks"].size(), 2u);
+    EXPECT_EQ(flat["ranks"][1]["rank"], 1);
+    EXPECT_EQ(flat["ranks"][1]["graph"], flat["ranks"][0]["graph"]);
+    EXPECT_EQ(flat["thread_count"], 2);
+    const auto hier = component_of(json::parse(tim::format_tree_json(t, two)), t.id);
+    ASSERT_EQ(hier["mpi"].size(), 2u);
+    EXPECT_EQ(hier["mpi"][1][0]["children"][0]["node"]["tid"], json::array({7}));
+    EXPECT_EQ(hier["mpi"][1][0]["node"]["inclusive"], hier["mpi"][0][0]["node"]["inclusive"]);
+
+    // No rows: the component is still written, with an empty graph.
+    const auto empty =
+        component_of(json::parse(tim::format_flat_json(t, tim::rank_views(1))), t.id);
+    EXPECT_EQ(empty["ranks"][0]["graph_size"], 0);
+    EXPECT_EQ(empty["thread_count"], 1);
+}
+
 // ---- flamegraph --------------------------------------------------------------------------------
 
 TEST_F(Outputs, FlamegraphDurationsAreMicroseconds) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "timemory/core/component_info.hpp"
+#include "timemory/core/output.hpp"
 #include "timemory/core/results.hpp"
 #include "timemory/core/statistics.hpp"
 #include "timemory/core/units.hpp"
@@ -26,7 +27,19 @@ std::string upper(std::string_view text);
 
 /// properties, type, description, unit_value, unit_repr, thread_scope_only, thread_count,
 /// mpi_size, upcxx_size, process_count, num_ranks, concurrency.
-ojson component_header(const component_info& info, const std::vector<component_record>& rows);
+/// Thread and process counts come from the rows of every rank.
+ojson component_header(const component_info& info, const rank_views& ranks);
+
+/// Builds one component's object of a layout from its rows per rank.
+using component_writer = ojson (*)(const component_info& info, const rank_views& ranks);
+
+/// {"timemory": {"<id>": write(info, one rank of component_view's rows)}} for every component of
+/// `components` that has rows in `tree`, as text.
+std::string document(const result_tree& tree, const std::vector<const component_info*>& components,
+                     component_writer write);
+
+/// {"timemory": {"<id>": write(info, ranks)}} as text.
+std::string document(const component_info& info, const rank_views& ranks, component_writer write);
 
 /// {"laps", "value", "accum", "repr_data", "repr_display"}: raw totals and display totals.
 ojson entry_json(const component_info& info, const std::vector<display_unit>& units,

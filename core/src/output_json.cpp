@@ -71,7 +71,7 @@ std::uint64_t laps(const std::vector<accumulator>& values) {
     return n;
 }
 
-ojson component_header(const component_info& info, const std::vector<component_record>& rows) {
+ojson component_header(const component_info& info, const rank_views& ranks) {
     const auto units = value_units(info);
     const std::size_t count = units.size();
 
@@ -79,9 +79,11 @@ ojson component_header(const component_info& info, const std::vector<component_r
     for (auto alias : info.aliases) ids.emplace(alias);
     std::set<std::int64_t> tids;
     std::set<std::int64_t> pids;
-    for (const auto& row : rows) {
-        tids.insert(row.tids.begin(), row.tids.end());
-        pids.insert(row.pids.begin(), row.pids.end());
+    for (const auto& rows : ranks) {
+        for (const auto& row : rows) {
+            tids.insert(row.tids.begin(), row.tids.end());
+            pids.insert(row.pids.begin(), row.pids.end());
+        }
     }
     const auto threads = static_cast<std::int64_t>(std::max<std::size_t>(tids.size(), 1));
     const auto processes = static_cast<std::int64_t>(std::max<std::size_t>(pids.size(), 1));
@@ -148,6 +150,27 @@ ojson stats_json(const component_info& info, const std::vector<display_unit>& un
     return stats;
 }
 
+std::string document(const result_tree& tree, const std::vector<const component_info*>& components,
+                     component_writer write) {
+    ojson body = ojson::object();
+    for (const auto* info : components) {
+        if (info == nullptr) continue;
+        rank_views ranks(1);
+        ranks[0] = component_view(tree, *info);
+        if (ranks[0].empty()) continue;
+        body[std::string{info->id}] = write(*info, ranks);
+    }
+    ojson root;
+    root["timemory"] = std::move(body);
+    return dump(root, 4);
+}
+
+std::string document(const component_info& info, const rank_views& ranks, component_writer write) {
+    ojson root;
+    root["timemory"][std::string{info.id}] = write(info, ranks);
+    return dump(root, 4);
+}
+
 std::vector<accumulator> exclusive_stats(const std::vector<accumulator>& exclusive) {
     std::vector<accumulator> out;
     out.reserve(exclusive.size());
@@ -168,38 +191,46 @@ std::vector<accumulator> exclusive_stats(const std::vector<accumulator>& exclusi
 
 }  // namespace output_detail
 
-std::string format_flat_json(const result_tree& tree,
-                             const std::vector<const component_info*>& components) {
-    using namespace output_detail;
-    ojson body = ojson::object();
-    for (const auto* info : components) {
-        if (info == nullptr) continue;
-        const auto rows = component_view(tree, *info);
-        if (rows.empty()) continue;
-        const auto units = value_units(*info);
+namespace {
 
+using namespace output_detail;
+
+// The flat layout's object for one component: the header, then "ranks".
+ojson flat_component(const component_info& info, const rank_views& ranks) {
+    const auto units = value_units(info);
+    ojson out_ranks = ojson::array();
+    for (std::size_t r = 0; r < ranks.size(); ++r) {
         ojson graph = ojson::array();
-        for (const auto& row : rows) {
+        for (const auto& row : ranks[r]) {
             ojson item;
             item["hash"] = row.hash;
             item["prefix"] = row.prefix;
             item["depth"] = row.depth;
-            item["entry"] = entry_json(*info, units, row.inclusive);
-            item["stats"] = stats_json(*info, units, row.inclusive);
+            item["entry"] = entry_json(info, units, row.inclusive);
+            item["stats"] = stats_json(info, units, row.inclusive);
             item["rolling_hash"] = row.rolling_hash;
             graph.push_back(std::move(item));
         }
-        ojson component = component_header(*info, rows);
         ojson rank;
-        rank["rank"] = 0;
-        rank["graph_size"] = rows.size();
+        rank["rank"] = r;
+        rank["graph_size"] = ranks[r].size();
         rank["graph"] = std::move(graph);
-        component["ranks"] = ojson::array({std::move(rank)});
-        body[std::string{info->id}] = std::move(component);
+        out_ranks.push_back(std::move(rank));
     }
-    ojson root;
-    root["timemory"] = std::move(body);
-    return output_detail::dump(root, 4);
+    ojson component = component_header(info, ranks);
+    component["ranks"] = std::move(out_ranks);
+    return component;
+}
+
+}  // namespace
+
+std::string format_flat_json(const result_tree& tree,
+                             const std::vector<const component_info*>& components) {
+    return output_detail::document(tree, components, flat_component);
+}
+
+std::string format_flat_json(const component_info& info, const rank_views& ranks) {
+    return output_detail::document(info, ranks, flat_component);
 }
 
 }  // namespace tim

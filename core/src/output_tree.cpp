@@ -94,24 +94,26 @@ ojson root_node(const component_info& info, const std::vector<display_unit>& uni
     return out;
 }
 
+// The tree layout's object for one component: the header, then "mpi".
+ojson tree_component(const component_info& info, const rank_views& ranks) {
+    const auto units = output_detail::value_units(info);
+    ojson component = output_detail::component_header(info, ranks);
+    // mpi[rank][root tree]
+    ojson mpi = ojson::array();
+    for (const auto& rows : ranks) mpi.push_back(ojson::array({root_node(info, units, rows)}));
+    component["mpi"] = std::move(mpi);
+    return component;
+}
+
 }  // namespace
 
 std::string format_tree_json(const result_tree& tree,
                              const std::vector<const component_info*>& components) {
-    ojson body = ojson::object();
-    for (const auto* info : components) {
-        if (info == nullptr) continue;
-        const auto rows = component_view(tree, *info);
-        if (rows.empty()) continue;
-        const auto units = output_detail::value_units(*info);
-        ojson component = output_detail::component_header(*info, rows);
-        // mpi[rank][root tree]
-        component["mpi"] = ojson::array({ojson::array({root_node(*info, units, rows)})});
-        body[std::string{info->id}] = std::move(component);
-    }
-    ojson root;
-    root["timemory"] = std::move(body);
-    return output_detail::dump(root, 4);
+    return output_detail::document(tree, components, tree_component);
+}
+
+std::string format_tree_json(const component_info& info, const rank_views& ranks) {
+    return output_detail::document(info, ranks, tree_component);
 }
 
 }  // namespace tim

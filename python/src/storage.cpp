@@ -7,25 +7,25 @@
 //
 // Every call builds a fresh merged view of all threads (tim::collect_results), so what is returned
 // is a snapshot: changing it does not change timemory. Values stay in raw units inside and are
-// shown in the display units the settings ask for at the time of each call. dumps() writes the
-// same JSON layout as the <label>.json / <label>.tree.json files, and load() reads either back.
+// shown in the display units the settings ask for at the time of each call. dumps() hands the rows
+// to the core's writers (tim::format_flat_json / format_tree_json), so it returns exactly what the
+// <label>.json / <label>.tree.json files hold for the same data; load() reads either back.
 #include "components.hpp"
 
+#include "timemory/core/output.hpp"
 #include "timemory/core/registry.hpp"
 #include "timemory/core/results.hpp"
 #include "timemory/core/units.hpp"
 
-#include <nlohmann/json.hpp>
 #include <pybind11/stl.h>
+#include <nlohmann/json.hpp>
 
+#include <unistd.h>
 #include <algorithm>
-#include <cctype>
-#include <cmath>
 #include <fstream>
 #include <memory>
 #include <set>
 #include <sstream>
-#include <unistd.h>
 
 namespace tim::python {
 namespace {
@@ -40,14 +40,10 @@ struct stats_value {
     double scale() const { return display_scale(*info, value); }
 };
 
+// One row of the flat layout: the core's row (component_view's, or one read back by load()).
 struct storage_result {
     const component_info* info = nullptr;
-    id_set tids, pids;
-    std::uint32_t depth = 0;
-    hash_value hash = 0, rolling_hash = 0;
-    std::string prefix, label;
-    std::vector<hash_value> hierarchy;
-    std::vector<accumulator> inclusive;
+    component_record row;
 };
 
 struct tree_value {
@@ -56,14 +52,13 @@ struct tree_value {
     std::vector<accumulator> acc;
 };
 
+// A node of the nested layout: the core's row (row.label is the prefix shown), or the hidden root.
+// Only the row's own fields are kept: its place in the tree is tree_node's.
 struct tree_entry {
     const component_info* info = nullptr;
-    id_set tids, pids;
-    std::int64_t depth = -1;  // the hidden root is -1, top-level regions 0
-    hash_value hash = 0;
-    std::string prefix;
+    component_record row;
     bool dummy = false;
-    std::vector<accumulator> inclusive, exclusive;
+    std::int64_t depth() const { return dummy ? -1 : std::int64_t{row.depth}; }
 };
 
 struct tree_node {
@@ -81,20 +76,7 @@ std::vector<component_record> view_of(const component_info& info) {
 
 std::vector<storage_result> flat(const component_info& info) {
     std::vector<storage_result> out;
-    for (auto& row : view_of(info)) {
-        storage_result r;
-        r.info = &info;
-        r.tids = row.tids;
-        r.pids = row.pids;
-        r.depth = row.depth;
-        r.hash = row.hash;
-        r.rolling_hash = row.rolling_hash;
-        r.prefix = row.prefix;
-        r.label = row.label;
-        r.hierarchy = row.hierarchy;
-        r.inclusive = row.inclusive;
-        out.push_back(std::move(r));
-    }
+    for (auto& row : view_of(info)) out.push_back(storage_result{&info, std::move(row)});
     return out;
 }
 
@@ -102,141 +84,72 @@ tree_ptr make_root(const component_info& info) {
     auto root = std::make_shared<tree_node>();
     root->value.info = &info;
     root->value.dummy = true;
-    root->value.prefix = label_text(0);
-    root->value.inclusive.assign(info.value_count, accumulator{});
-    root->value.exclusive.assign(info.value_count, accumulator{});
+    root->value.row.label = label_text(0);
+    root->value.row.inclusive.assign(info.value_count, accumulator{});
+    root->value.row.exclusive.assign(info.value_count, accumulator{});
     return root;
 }
 
 // Root = merge of the top-level nodes (exclusive 0), as in <label>.tree.json.
 void finish_root(tree_node& root) {
-    auto& v = root.value;
+    auto& v = root.value.row;
     for (const auto& child : root.children) {
-        v.tids.insert(child->value.tids.begin(), child->value.tids.end());
-        v.pids.insert(child->value.pids.begin(), child->value.pids.end());
-        for (std::size_t i = 0; i < v.inclusive.size() && i < child->value.inclusive.size(); ++i)
-            v.inclusive[i].merge(child->value.inclusive[i]);
+        const auto& c = child->value.row;
+        v.tids.insert(c.tids.begin(), c.tids.end());
+        v.pids.insert(c.pids.begin(), c.pids.end());
+        for (std::size_t i = 0; i < v.inclusive.size() && i < c.inclusive.size(); ++i)
+            v.inclusive[i].merge(c.inclusive[i]);
     }
 }
 
 std::vector<tree_ptr> tree(const component_info& info) {
-    const auto rows = view_of(info);
+    auto rows = view_of(info);
     std::vector<tree_ptr> nodes(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        auto n = std::make_shared<tree_node>();
-        n->value = tree_entry{&info, rows[i].tids, rows[i].pids, rows[i].depth, rows[i].hash,
-                              rows[i].label, false, rows[i].inclusive, rows[i].exclusive};
-        nodes[i] = n;
-    }
     auto root = make_root(info);
     for (std::size_t i = 0; i < rows.size(); ++i) {
+        nodes[i] = std::make_shared<tree_node>();
         auto& parent = rows[i].parent < 0 ? root : nodes[static_cast<std::size_t>(rows[i].parent)];
         parent->children.push_back(nodes[i]);
+        nodes[i]->value = tree_entry{&info, std::move(rows[i]), false};
     }
     finish_root(*root);
     return {root};
 }
 
-// ---- JSON (same layout as the output files) -------------------------------------------------
+// ---- JSON: the core's writers ----------------------------------------------------------------
 
-bool multi(const component_info& info) { return info.value_count != 1 || !info.values.empty(); }
-
-template <typename F>
-json per_value(const component_info& info, F&& f) {
-    if (!multi(info)) return f(0u);
-    json out = json::array();
-    for (unsigned v = 0; v < info.value_count; ++v) out.push_back(f(v));
-    return out;
+// A tree back into rows in component_view's order: the hidden root is left out (the writer
+// computes it from the top-level rows), any other node given is a top-level row.
+void append_rows(const tree_node& n, std::int64_t parent, std::uint32_t depth,
+                 std::vector<component_record>& rows) {
+    component_record row = n.value.row;
+    row.parent = parent;
+    row.depth = depth;
+    row.children.clear();
+    const auto index = static_cast<std::int64_t>(rows.size());
+    if (parent >= 0) rows[static_cast<std::size_t>(parent)].children.push_back(rows.size());
+    rows.push_back(std::move(row));
+    for (const auto& c : n.children) append_rows(*c, index, depth + 1, rows);
 }
 
-double finite(double x) { return std::isfinite(x) ? x : 0.0; }
-
-json header(const component_info& info, const id_set& tids, const id_set& pids) {
-    std::set<std::string> ids{std::string{info.id}};
-    for (auto a : info.aliases) ids.emplace(a);
-    std::string upper{info.id};
-    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    json h;
-    h["properties"] = {{"value", info.index}, {"enum", upper}, {"id", info.id}, {"ids", ids}};
-    h["type"] = per_value(info, [&](unsigned v) { return json(info.value_label(v)); });
-    h["description"] = per_value(info, [&](unsigned v) {
-        return json(info.values.empty() ? info.description : info.values[v].description);
-    });
-    h["unit_value"] = per_value(info, [&](unsigned v) { return json(display_scale(info, v)); });
-    h["unit_repr"] = per_value(info, [&](unsigned v) { return json(display_unit_name(info, v)); });
-    h["thread_count"] = std::max<std::size_t>(tids.size(), 1);
-    h["process_count"] = std::max<std::size_t>(pids.size(), 1);
-    h["num_ranks"] = 1;
-    h["concurrency"] = std::max<std::size_t>(tids.size(), 1);
-    return h;
-}
-
-json measurement(const component_info& info, const std::vector<accumulator>& acc) {
-    auto at = [&](unsigned v) { return v < acc.size() ? acc[v] : accumulator{}; };
-    std::uint64_t laps = 0;
-    for (const auto& a : acc) laps = std::max(laps, a.count);
-    json entry;
-    entry["laps"] = laps;
-    entry["value"] = per_value(info, [&](unsigned v) { return json(finite(at(v).sum)); });
-    entry["accum"] = entry["value"];
-    entry["repr_data"] = per_value(info, [&](unsigned v) { return json(finite(at(v).sum / display_scale(info, v))); });
-    entry["repr_display"] = entry["repr_data"];
-    auto field = [&](auto&& get) {
-        return per_value(info, [&](unsigned v) { return json(finite(get(at(v), display_scale(info, v)))); });
-    };
-    json stats;
-    stats["sum"] = field([](const accumulator& a, double s) { return a.sum / s; });
-    stats["count"] = per_value(info, [&](unsigned v) { return json(at(v).count); });
-    stats["min"] = field([](const accumulator& a, double s) { return a.reported_min() / s; });
-    stats["max"] = field([](const accumulator& a, double s) { return a.reported_max() / s; });
-    stats["sqr"] = field([](const accumulator& a, double s) { return a.sqr() / (s * s); });
-    stats["mean"] = field([](const accumulator& a, double s) { return a.mean() / s; });
-    stats["stddev"] = field([](const accumulator& a, double s) { return a.stddev() / s; });
-    return json{{"entry", entry}, {"stats", stats}};
-}
-
-json flat_json(const component_info& info, const std::vector<std::vector<storage_result>>& ranks) {
-    id_set tids, pids;
-    json out_ranks = json::array();
-    for (std::size_t r = 0; r < ranks.size(); ++r) {
-        json graph = json::array();
-        for (const auto& row : ranks[r]) {
-            tids.insert(row.tids.begin(), row.tids.end());
-            pids.insert(row.pids.begin(), row.pids.end());
-            auto m = measurement(info, row.inclusive);
-            graph.push_back({{"hash", row.hash}, {"prefix", row.prefix}, {"depth", row.depth},
-                             {"entry", m["entry"]}, {"stats", m["stats"]},
-                             {"rolling_hash", row.rolling_hash}, {"hierarchy", row.hierarchy},
-                             {"label", row.label}, {"tid", row.tids}, {"pid", row.pids}});
+std::vector<component_record> rows_of_trees(const py::list& roots) {
+    std::vector<component_record> rows;
+    for (auto x : roots) {
+        const auto& n = x.cast<const tree_node&>();
+        if (!n.value.dummy) {
+            append_rows(n, -1, 0, rows);
+            continue;
         }
-        out_ranks.push_back({{"rank", r}, {"graph_size", graph.size()}, {"graph", graph}});
+        for (const auto& c : n.children) append_rows(*c, -1, 0, rows);
     }
-    json h = header(info, tids, pids);
-    h["ranks"] = out_ranks;
-    return h;
-}
-
-json node_json(const tree_node& n) {
-    const auto& v = n.value;
-    json children = json::array();
-    for (const auto& c : n.children) children.push_back(node_json(*c));
-    json node = {{"hash", v.hash}, {"prefix", v.prefix}, {"tid", v.tids}, {"pid", v.pids},
-                 {"depth", v.depth + 1}, {"is_dummy", v.dummy},
-                 {"inclusive", measurement(*v.info, v.inclusive)},
-                 {"exclusive", measurement(*v.info, v.exclusive)}};
-    return {{"node", node}, {"children", children}};
-}
-
-py::object to_dict(const component_info& info, json body) {
-    json root;
-    root["timemory"][std::string{info.id}] = std::move(body);
-    return py::module_::import("json").attr("loads")(root.dump(-1, ' ', false, json::error_handler_t::replace));
+    return rows;
 }
 
 // ---- load -----------------------------------------------------------------------------------
 
 std::string text_of(py::handle obj) {
-    if (py::isinstance<py::dict>(obj)) return py::module_::import("json").attr("dumps")(obj).cast<std::string>();
+    if (py::isinstance<py::dict>(obj))
+        return py::module_::import("json").attr("dumps")(obj).cast<std::string>();
     if (py::hasattr(obj, "read")) return obj.attr("read")().cast<std::string>();
     const auto text = py::str(py::module_::import("os").attr("fspath")(obj)).cast<std::string>();
     const auto first = text.find_first_not_of(" \t\r\n");
@@ -250,7 +163,8 @@ std::string text_of(py::handle obj) {
 
 // Accumulators back from a measurement object; display values are scaled back with the file's
 // own unit_value so that the current settings apply when they are shown again.
-std::vector<accumulator> from_measurement(const component_info& info, const json& m, const json& scales) {
+std::vector<accumulator> from_measurement(const component_info& info, const json& m,
+                                          const json& scales) {
     std::vector<accumulator> out(info.value_count);
     const json& s = m.at("stats");
     auto get = [&](const json& field, unsigned v) -> double {
@@ -286,17 +200,18 @@ id_set ids_of(const json& node, const char* key) {
 tree_ptr load_node(const component_info& info, const json& j, const json& scales) {
     const json& n = j.at("node");
     auto out = std::make_shared<tree_node>();
-    auto& v = out->value;
-    v.info = &info;
+    auto& v = out->value.row;
+    out->value.info = &info;
     v.tids = ids_of(n, "tid");
     v.pids = ids_of(n, "pid");
-    v.depth = n.value("depth", std::int64_t{0}) - 1;
+    v.depth = static_cast<std::uint32_t>(std::max<std::int64_t>(n.value("depth", 1) - 1, 0));
     v.hash = n.value("hash", hash_value{0});
-    v.prefix = n.value("prefix", std::string{});
-    v.dummy = n.value("is_dummy", false) || v.hash == 0;
+    v.label = n.value("prefix", std::string{});
+    out->value.dummy = n.value("is_dummy", false) || v.hash == 0;
     v.inclusive = from_measurement(info, n.at("inclusive"), scales);
     v.exclusive = from_measurement(info, n.at("exclusive"), scales);
-    for (const auto& c : j.value("children", json::array())) out->children.push_back(load_node(info, c, scales));
+    for (const auto& c : j.value("children", json::array()))
+        out->children.push_back(load_node(info, c, scales));
     return out;
 }
 
@@ -309,12 +224,12 @@ std::string undecorated(const std::string& prefix) {
     return prefix.substr(pos);
 }
 
-std::vector<storage_result> load_rows(const component_info& info, const json& graph, const json& scales) {
+std::vector<storage_result> load_rows(const component_info& info, const json& graph,
+                                      const json& scales) {
     std::vector<storage_result> out;
     std::vector<hash_value> stack;  // hashes of the ancestors of the current row, by depth
     for (const auto& g : graph) {
-        storage_result r;
-        r.info = &info;
+        component_record r;
         r.depth = g.value("depth", 0u);
         r.hash = g.value("hash", hash_value{0});
         r.prefix = g.value("prefix", std::string{});
@@ -322,13 +237,14 @@ std::vector<storage_result> load_rows(const component_info& info, const json& gr
         r.pids = ids_of(g, "pid");
         stack.resize(std::min<std::size_t>(stack.size(), r.depth));
         stack.push_back(r.hash);
-        r.hierarchy = g.contains("hierarchy") ? g.at("hierarchy").get<std::vector<hash_value>>() : stack;
+        r.hierarchy =
+            g.contains("hierarchy") ? g.at("hierarchy").get<std::vector<hash_value>>() : stack;
         hash_value rolling = 0;
         for (auto h : r.hierarchy) rolling += h;
         r.rolling_hash = g.value("rolling_hash", rolling);
         r.label = g.value("label", undecorated(r.prefix));
         r.inclusive = from_measurement(info, g, scales);
-        out.push_back(std::move(r));
+        out.push_back(storage_result{&info, std::move(r)});
     }
     return out;
 }
@@ -346,7 +262,8 @@ py::object load(const component_info& info, py::handle obj) {
         if (registry::find(it.key()) == &info) comp = &it.value();
     }
     if (comp == nullptr)
-        throw py::value_error("timemory.storage.load: no '" + std::string{info.id} + "' data in the input");
+        throw py::value_error("timemory.storage.load: no '" + std::string{info.id} +
+                              "' data in the input");
     const json scales = comp->value("unit_value", json{});
     try {
         if (comp->contains("ranks")) {
@@ -386,31 +303,27 @@ py::object dumps(const component_info& info, py::handle obj) {
     for (auto& r : ranks) {
         for (auto x : r) trees = trees || py::isinstance<tree_node>(x);
     }
-    if (trees) {
-        id_set tids, pids;
-        json graph = json::array();
-        for (auto& r : ranks) {
-            json rank = json::array();
-            for (auto x : r) {
-                const auto& n = x.cast<const tree_node&>();
-                tids.insert(n.value.tids.begin(), n.value.tids.end());
-                pids.insert(n.value.pids.begin(), n.value.pids.end());
-                rank.push_back(node_json(n));
-            }
-            graph.push_back(std::move(rank));
-        }
-        json h = header(info, tids, pids);
-        h["mpi"] = std::move(graph);  // the key of <label>.tree.json, so hatchet reads it too
-        return to_dict(info, std::move(h));
-    }
-    std::vector<std::vector<storage_result>> rows;
+    rank_views views;
     try {
-        for (auto& r : ranks) rows.push_back(r.cast<std::vector<storage_result>>());
+        for (auto& r : ranks) {
+            if (trees) {
+                views.push_back(rows_of_trees(r));
+                continue;
+            }
+            auto& rows = views.emplace_back();
+            for (auto x : r) rows.push_back(x.cast<const storage_result&>().row);
+        }
     } catch (const py::cast_error&) {
-        throw py::type_error("timemory.storage: dumps() takes the result of get() or get_tree() "
-                             "(or a list of them per rank)");
+        throw py::type_error(
+            "timemory.storage: dumps() takes the result of get() or get_tree() "
+            "(or a list of them per rank)");
     }
-    return to_dict(info, flat_json(info, rows));
+    std::string text;
+    {
+        py::gil_scoped_release release;
+        text = trees ? format_tree_json(info, views) : format_flat_json(info, views);
+    }
+    return py::module_::import("json").attr("loads")(text);
 }
 
 // ---- Python classes -------------------------------------------------------------------------
@@ -442,40 +355,73 @@ void bind_types(py::module_& m) {
         .def("max", [](const stats_value& s) { return s.acc.reported_max() / s.scale(); })
         .def("sqr", [](const stats_value& s) { return s.acc.sqr() / (s.scale() * s.scale()); })
         .def("mean", [](const stats_value& s) { return s.acc.mean() / s.scale(); })
-        .def("variance", [](const stats_value& s) { return s.acc.variance() / (s.scale() * s.scale()); })
+        .def("variance",
+             [](const stats_value& s) { return s.acc.variance() / (s.scale() * s.scale()); })
         .def("stddev", [](const stats_value& s) { return s.acc.stddev() / s.scale(); })
         .def("__str__", &stats_text)
         .def("__repr__", &stats_text);
 
     py::class_<storage_result>(m, "StorageResult", "One row of the flat layout")
-        .def("tid", [](const storage_result& r) { return r.tids.empty() ? 0 : *r.tids.begin(); },
-             "Thread id (the first one when threads were merged)")
-        .def("pid", [](const storage_result& r) { return r.pids.empty() ? std::int64_t{::getpid()} : *r.pids.begin(); })
-        .def("depth", [](const storage_result& r) { return r.depth; }, "0 for top-level regions")
-        .def("hash", [](const storage_result& r) { return r.hash; })
-        .def("rolling_hash", [](const storage_result& r) { return r.rolling_hash; },
-             "Sum of the hierarchy's hashes modulo 2**64")
-        .def("prefix", [](const storage_result& r) { return r.prefix; }, "Decorated label, e.g. '>>> |_bar'")
-        .def("hierarchy", [](const storage_result& r) { return r.hierarchy; }, "Hashes from the top-level ancestor to this row")
-        .def("data", [](const storage_result& r) { return make_component(*r.info, r.label, r.inclusive); },
-             "The accumulated value as a component object (str: '   5.531 sec wall')")
-        .def("stats", [](const storage_result& r) { return stats_of(*r.info, r.inclusive); })
-        .def("__repr__", [](const storage_result& r) { return r.prefix + ":" + format_values(*r.info, r.inclusive); });
+        .def(
+            "tid",
+            [](const storage_result& r) { return r.row.tids.empty() ? 0 : *r.row.tids.begin(); },
+            "Thread id (the first one when threads were merged)")
+        .def("pid",
+             [](const storage_result& r) {
+                 return r.row.pids.empty() ? std::int64_t{::getpid()} : *r.row.pids.begin();
+             })
+        .def(
+            "depth", [](const storage_result& r) { return r.row.depth; }, "0 for top-level regions")
+        .def("hash", [](const storage_result& r) { return r.row.hash; })
+        .def(
+            "rolling_hash", [](const storage_result& r) { return r.row.rolling_hash; },
+            "Sum of the hierarchy's hashes modulo 2**64")
+        .def(
+            "prefix", [](const storage_result& r) { return r.row.prefix; },
+            "Decorated label, e.g. '>>> |_bar'")
+        .def(
+            "hierarchy", [](const storage_result& r) { return r.row.hierarchy; },
+            "Hashes from the top-level ancestor to this row")
+        .def(
+            "data",
+            [](const storage_result& r) {
+                return make_component(*r.info, r.row.label, r.row.inclusive);
+            },
+            "The accumulated value as a component object (str: '   5.531 sec wall')")
+        .def("stats", [](const storage_result& r) { return stats_of(*r.info, r.row.inclusive); })
+        .def("__repr__", [](const storage_result& r) {
+            return r.row.prefix + ":" + format_values(*r.info, r.row.inclusive);
+        });
 
-    py::class_<tree_value>(m, "StorageTreeEntryValue", "Inclusive or exclusive value of a tree node")
+    py::class_<tree_value>(m, "StorageTreeEntryValue",
+                           "Inclusive or exclusive value of a tree node")
         .def("data", [](const tree_value& v) { return make_component(*v.info, v.label, v.acc); })
         .def("stats", [](const tree_value& v) { return stats_of(*v.info, v.acc); });
 
     py::class_<tree_entry>(m, "StorageTreeEntry", "The value of one node of the nested layout")
-        .def("tid", [](const tree_entry& e) { return e.tids; }, "Set of thread ids")
-        .def("pid", [](const tree_entry& e) { return e.pids; }, "Set of process ids")
-        .def("depth", [](const tree_entry& e) { return e.depth; }, "-1 for the hidden root, 0 for top-level regions")
-        .def("hash", [](const tree_entry& e) { return e.hash; })
-        .def("prefix", [](const tree_entry& e) { return e.prefix; }, "Undecorated label ('unknown-hash=0' for the root)")
-        .def("is_dummy", [](const tree_entry& e) { return e.dummy; }, "True for the hidden root")
-        .def("inclusive", [](const tree_entry& e) { return tree_value{e.info, e.prefix, e.inclusive}; })
-        .def("exclusive", [](const tree_entry& e) { return tree_value{e.info, e.prefix, e.exclusive}; },
-             "Inclusive minus the children's inclusive; never negative");
+        .def(
+            "tid", [](const tree_entry& e) { return e.row.tids; }, "Set of thread ids")
+        .def(
+            "pid", [](const tree_entry& e) { return e.row.pids; }, "Set of process ids")
+        .def(
+            "depth", [](const tree_entry& e) { return e.depth(); },
+            "-1 for the hidden root, 0 for top-level regions")
+        .def("hash", [](const tree_entry& e) { return e.row.hash; })
+        .def(
+            "prefix", [](const tree_entry& e) { return e.row.label; },
+            "Undecorated label ('unknown-hash=0' for the root)")
+        .def(
+            "is_dummy", [](const tree_entry& e) { return e.dummy; }, "True for the hidden root")
+        .def("inclusive",
+             [](const tree_entry& e) {
+                 return tree_value{e.info, e.row.label, e.row.inclusive};
+             })
+        .def(
+            "exclusive",
+            [](const tree_entry& e) {
+                return tree_value{e.info, e.row.label, e.row.exclusive};
+            },
+            "Inclusive minus the children's inclusive; never negative");
 
     py::class_<tree_node, tree_ptr>(m, "StorageTree", "A node of the nested layout")
         .def("value", [](const tree_node& n) { return n.value; })
@@ -485,21 +431,31 @@ void bind_types(py::module_& m) {
 void add_storage_class(py::module_& m, const component_info& info) {
     const component_info* ip = &info;
     auto stat = [](auto&& f, const char* name, const char* doc) {
-        return py::staticmethod(py::cpp_function(std::forward<decltype(f)>(f), py::name(name), py::doc(doc)));
+        return py::staticmethod(
+            py::cpp_function(std::forward<decltype(f)>(f), py::name(name), py::doc(doc)));
     };
     py::dict ns;
     ns["__module__"] = "timemory.storage";
-    ns["__doc__"] = "Call-graph storage of " + std::string{info.id} + " (" + std::string{info.class_name} + ")";
-    ns["get"] = stat([ip] { return flat(*ip); }, "get", "Flat layout: one StorageResult per call-graph row");
-    ns["get_tree"] = stat([ip] { return tree(*ip); }, "get_tree", "Nested layout: [root StorageTree]");
-    ns["dmp_get"] = stat([ip] { return std::vector<std::vector<storage_result>>{flat(*ip)}; }, "dmp_get", "get() per rank (one rank)");
-    ns["dmp_get_tree"] = stat([ip] { return std::vector<std::vector<tree_ptr>>{tree(*ip)}; }, "dmp_get_tree", "get_tree() per rank (one rank)");
-    ns["dumps"] = stat([ip](py::handle obj) { return dumps(*ip, obj); }, "dumps",
-                       "dict in the layout of the .json (get() result) or .tree.json (get_tree() result) files");
+    ns["__doc__"] =
+        "Call-graph storage of " + std::string{info.id} + " (" + std::string{info.class_name} + ")";
+    ns["get"] = stat([ip] { return flat(*ip); }, "get",
+                     "Flat layout: one StorageResult per call-graph row");
+    ns["get_tree"] =
+        stat([ip] { return tree(*ip); }, "get_tree", "Nested layout: [root StorageTree]");
+    ns["dmp_get"] = stat([ip] { return std::vector<std::vector<storage_result>>{flat(*ip)}; },
+                         "dmp_get", "get() per rank (one rank)");
+    ns["dmp_get_tree"] = stat([ip] { return std::vector<std::vector<tree_ptr>>{tree(*ip)}; },
+                              "dmp_get_tree", "get_tree() per rank (one rank)");
+    ns["dumps"] =
+        stat([ip](py::handle obj) { return dumps(*ip, obj); }, "dumps",
+             "The JSON of the .json (get() result) or .tree.json (get_tree() result) file for this "
+             "data, as a dict; written by the same code as the files");
     ns["load"] = stat([ip](py::handle obj) { return load(*ip, obj); }, "load",
                       "Read .json / .tree.json data (dict, JSON text, file name or file object)");
     const std::string name = std::string{info.class_name} + "Storage";
-    py::object cls = py::module_::import("builtins").attr("type")(name, py::make_tuple(py::module_::import("builtins").attr("object")), ns);
+    py::object cls =
+        py::module_::import("builtins")
+            .attr("type")(name, py::make_tuple(py::module_::import("builtins").attr("object")), ns);
     py::setattr(m, py::str(name), cls);
 }
 

@@ -180,6 +180,49 @@ def test_load_reads_output_files(output_dir):
         PeakRssStorage.load(str(output_dir / "wall.json"))
 
 
+DUMPS_SCRIPT = """
+import json, sys, time, timemory
+from timemory.component import CurrentPeakRss, WallClock
+from timemory.storage import CurrentPeakRssStorage, WallClockStorage
+outer = [WallClock("outer").push().start(), CurrentPeakRss("outer").push().start()]
+for i in range(3):
+    inner = [WallClock("inner").push().start(), CurrentPeakRss("inner").push().start()]
+    block = bytearray(4 << 20)  # grows the high-water mark
+    time.sleep(0.002 * (i + 1))
+    for c in reversed(inner):
+        c.stop().pop()
+for c in reversed(outer):
+    c.stop().pop()
+dumped = {}
+for label, cls in (("wall", WallClockStorage), ("current_peak_rss", CurrentPeakRssStorage)):
+    dumped[label + ".json"] = cls.dumps(cls.get())
+    dumped[label + ".tree.json"] = cls.dumps(cls.get_tree())
+with open(sys.argv[1], "w") as handle:
+    json.dump(dumped, handle)
+timemory.finalize()
+"""
+
+
+def test_dumps_equals_the_files_written_at_finalize(output_dir, tmp_path):
+    # Same run, same data: dumps() must give the output files' JSON exactly, key order and
+    # number types included (1000000000 and 1000000000.0 are different text in a file).
+    dumped_path = tmp_path / "dumped.json"
+    proc = run_python(["-c", DUMPS_SCRIPT, str(dumped_path)])
+    assert proc.returncode == 0, proc.stderr
+    with open(dumped_path) as handle:
+        dumped = json.load(handle)
+    assert sorted(dumped) == sorted(["wall.json", "wall.tree.json", "current_peak_rss.json",
+                                     "current_peak_rss.tree.json"])
+    for name, data in dumped.items():
+        with open(output_dir / name) as handle:
+            written = json.load(handle)
+        assert json.dumps(data) == json.dumps(written), name
+    rows = dumped["wall.json"]["timemory"]["wall_clock"]["ranks"][0]["graph"]
+    assert [(r["prefix"], r["entry"]["laps"]) for r in rows] == [(">>> outer", 1),
+                                                                 (">>> |_inner", 3)]
+    assert isinstance(rows[1]["entry"]["value"], int)
+
+
 def test_one_storage_class_per_component():
     for name in timemory.component.get_types():
         cls = getattr(storage, name + "Storage")

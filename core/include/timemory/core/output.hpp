@@ -31,6 +31,24 @@ std::string format_flat_json(const result_tree& tree,
 std::string format_tree_json(const result_tree& tree,
                              const std::vector<const component_info*>& components);
 
+/// One component's rows per rank: element r holds rank r's rows in component_view's order
+/// (pre-order; `parent` and `children` index into the same vector). The per-component writers
+/// below take rows instead of a result_tree, so that rows from elsewhere (read back from a file by
+/// the Python storage API) are written by the same code as the files.
+using rank_views = std::vector<std::vector<component_record>>;
+
+/// {"timemory": {"<id>": {...}}}: the flat layout of one component with one "ranks" entry per
+/// element of `ranks`, written even when there are no rows. Reads each row's hash, prefix, depth,
+/// rolling_hash, tids, pids and inclusive values. format_flat_json(tree, components) writes each
+/// component this way.
+std::string format_flat_json(const component_info& info, const rank_views& ranks);
+
+/// {"timemory": {"<id>": {...}}}: the tree layout of one component with one root per element of
+/// `ranks`. Reads each row's hash, label, depth, parent, children, tids, pids, inclusive values
+/// and the count and sum of its exclusive values; the hidden root is computed from the top-level
+/// rows. format_tree_json(tree, components) writes each component this way.
+std::string format_tree_json(const component_info& info, const rank_views& ranks);
+
 /// Chrome trace-event JSON (complete events, microseconds). Empty for components whose first
 /// value is not a time.
 std::string format_flamegraph_json(const result_tree& tree, const component_info& info);
