@@ -85,13 +85,3 @@ if(TARGET libpytimemory AND Python3_EXECUTABLE)
                    "${_env};PYTHONPATH=${TIMEMORY_PYTHON_BUILD_DIR};TIMEMORY_SUPPRESS_CONFIG=ON;PYTHONDONTWRITEBYTECODE=1"
                    LABELS "nvtx;python" TIMEOUT 300)
 endif()
-
-# ---- cost of a region with no tool attached (a smoke run here; see the file for real numbers) ----
-add_executable(timemory-nvtx-overhead test_nvtx_overhead.cpp)
-target_link_libraries(timemory-nvtx-overhead PRIVATE timemory::timemory)
-add_test(NAME Nvtx.OverheadSmoke COMMAND timemory-nvtx-overhead 20000 2
-         WORKING_DIRECTORY ${_nvtx_dir})
-set_tests_properties(Nvtx.OverheadSmoke PROPERTIES
-    ENVIRONMENT "TIMEMORY_SUPPRESS_CONFIG=ON;${_nvtx_lsan}"
-    ENVIRONMENT_MODIFICATION "NVTX_INJECTION64_PATH=unset:"
-    PASS_REGULAR_EXPRESSION "region observer: none" LABELS "nvtx" TIMEOUT 120)

@@ -6,6 +6,8 @@
 #include "timemory/core/results.hpp"
 #include "timemory/core/settings.hpp"
 
+#include "test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <stdexcept>
@@ -21,16 +23,14 @@ thread_local double this_thread_b = 0.0;
 
 std::uint16_t add_component(const char* id, unsigned raw, unsigned values, tim::sample_fn sample,
                             tim::measure_fn measure = nullptr) {
-    tim::component_info info;
-    info.index = tim::registry::dynamic_index;
-    info.id = id;
-    info.label = id;
-    info.description = "deterministic component of test_bundle.cpp";
-    info.raw_count = raw;
-    info.value_count = values;
-    info.sample = sample;
-    info.measure = measure;
-    return tim::registry::add(std::move(info));
+    return tim::test::add_component(id, "deterministic component of test_bundle.cpp",
+                                    [&](tim::component_info& c) {
+                                        c.raw_count = raw;
+                                        c.value_count = values;
+                                        c.sample = sample;
+                                        c.measure = measure;
+                                    })
+        .index;
 }
 
 struct counter_a {
@@ -63,21 +63,15 @@ const tim::component_info& info_b() {
     return *tim::registry::at(counter_b::index);
 }
 
-class Bundle : public ::testing::Test {
+class Bundle : public tim::test::results_test {
   protected:
     void SetUp() override {
-        tim::clear_results();
+        results_test::SetUp();
         this_thread_a = this_thread_b = 0.0;
     }
-    void TearDown() override {
-        tim::settings::instance() = m_saved;
-        tim::settings::instance().changed();
-        tim::clear_results();
-    }
     static std::vector<tim::component_record> rows(const tim::component_info& info) {
-        return tim::component_view(tim::collect_results(true), info);
+        return tim::test::rows_of(info);
     }
-    tim::settings m_saved = tim::settings::instance();
 };
 
 void macro_region(double a) {

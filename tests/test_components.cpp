@@ -9,6 +9,8 @@
 #include "timemory/core/bundle.hpp"
 #include "timemory/core/registry.hpp"
 
+#include "test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -251,13 +253,14 @@ TEST(HostRegistry, KeepsTimemoryBannerDescriptions) {
 }
 
 TEST(HostRegistry, ValueLayoutIsSetOnceForComponentsWithRunTimeValues) {
-    tim::component_info info;
-    info.index = tim::registry::dynamic_index;
-    info.id = "test_run_time_values";
-    info.label = "test_run_time_values";
-    info.value_count = 0;
-    info.raw_count = 0;
-    const auto index = tim::registry::add(std::move(info));
+    // Sizes and values unknown until set_value_layout(), as papi_array's before its events are.
+    const auto index = tim::test::add_component("test_run_time_values", "values set at run time",
+                                                [](tim::component_info& c) {
+                                                    c.value_count = 0;
+                                                    c.raw_count = 0;
+                                                    c.sample = nullptr;
+                                                })
+                           .index;
     tim::registry::set_value_layout(
         index, {{"a", "first", tim::unit_kind::count}, {"b", "second", tim::unit_kind::memory}}, 2);
     const auto* set = tim::registry::at(index);

@@ -6,6 +6,8 @@
 #include "timemory/core/results.hpp"
 #include "timemory/core/settings.hpp"
 
+#include "test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -15,41 +17,21 @@
 
 namespace {
 
-const tim::component_info& test_component(const char* id) {
-    tim::component_info info;
-    info.index = tim::registry::dynamic_index;
-    info.id = id;
-    info.label = id;
-    info.description = "values recorded by test_graph.cpp";
-    info.sample = [](double* raw) noexcept { raw[0] = 0.0; };
-    return *tim::registry::at(tim::registry::add(std::move(info)));
-}
 const tim::component_info& value_component() {
-    static const auto& info = test_component("test_graph_value");
+    static const auto& info =
+        tim::test::add_component("test_graph_value", "values recorded by test_graph.cpp");
     return info;
 }
 const tim::component_info& other_component() {
-    static const auto& info = test_component("test_graph_other");
+    static const auto& info =
+        tim::test::add_component("test_graph_other", "values recorded by test_graph.cpp");
     return info;
 }
 
-std::size_t count_warnings(const std::string& text) {
-    std::size_t n = 0;
-    for (auto p = text.find("[timemory][warning]"); p != std::string::npos;
-         p = text.find("[timemory][warning]", p + 1))
-        ++n;
-    return n;
-}
+using tim::test::count_warnings;
 
-class Graph : public ::testing::Test {
+class Graph : public tim::test::results_test {
   protected:
-    void SetUp() override { tim::clear_results(); }
-    void TearDown() override {
-        tim::settings::instance() = m_saved;
-        tim::settings::instance().changed();
-        tim::clear_results();
-    }
-
     std::uint32_t push(std::string_view name, tim::scope_mode mode = tim::scope_mode::use_default) {
         return graph.push(tim::add_label(name), mode);
     }
@@ -72,7 +54,7 @@ class Graph : public ::testing::Test {
     void leaf(std::string_view name, double value) { run({name, value}); }
     static std::vector<tim::component_record> view(
         const tim::component_info& c = value_component()) {
-        return tim::component_view(tim::collect_results(true), c);
+        return tim::test::rows_of(c);
     }
     static std::vector<std::string> prefixes(const std::vector<tim::component_record>& rows) {
         std::vector<std::string> out;
@@ -80,7 +62,6 @@ class Graph : public ::testing::Test {
         return out;
     }
 
-    tim::settings m_saved = tim::settings::instance();
     tim::thread_graph& graph = tim::this_thread_graph();
 };
 
@@ -301,16 +282,10 @@ TEST_F(Graph, ClearWhileARegionIsOpenKeepsItValid) {
 TEST(GraphClear, ClearingOneComponentKeepsTheOthers) {
     tim::clear_results();
     auto& g = tim::this_thread_graph();
-    const auto make = [](std::string_view id) {
-        tim::component_info info;
-        info.index = tim::registry::dynamic_index;
-        info.id = id;
-        info.label = id;
-        info.sample = [](double* raw) noexcept { raw[0] = 0; };
-        return tim::registry::add(std::move(info));
-    };
-    static const auto first = make("test_clear_first");
-    static const auto second = make("test_clear_second");
+    static const auto first =
+        tim::test::add_component("test_clear_first", "values recorded by test_graph.cpp").index;
+    static const auto second =
+        tim::test::add_component("test_clear_second", "values recorded by test_graph.cpp").index;
     const auto node = g.push(tim::add_label("clear-one"));
     const double one = 1.0, two = 2.0;
     g.record(node, first, &one, 1);

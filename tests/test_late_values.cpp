@@ -10,6 +10,8 @@
 #include "timemory/core/registry.hpp"
 #include "timemory/core/results.hpp"
 
+#include "test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -38,7 +40,7 @@ void record_pop(tim::hash_value label, std::uint64_t node) noexcept {
 const tim::region_observer recording_observer{&record_push, &record_pop};
 
 class Observer : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         this_thread_events = &events;
         previous = tim::set_region_observer(&recording_observer);
@@ -68,59 +70,41 @@ std::vector<late_value> late_values;  // finish() hands values here; the test at
 thread_local double this_thread_counter = 0.0;
 
 const tim::component_info& deferred_component() {
-    static const auto index = [] {
-        tim::component_info info;
-        info.index = tim::registry::dynamic_index;
-        info.id = "test_deferred_timer";
-        info.label = "test_deferred_timer";
-        info.description = "value known after the region closed";
-        info.sample = [](double* raw) noexcept { raw[0] = this_thread_counter; };
-        info.finish = [](const double* start, const double* stop, std::uint64_t node) noexcept {
-            late_values.push_back({node, stop[0] - start[0]});
-        };
-        return tim::registry::add(std::move(info));
-    }();
-    return *tim::registry::at(index);
+    static const auto& info = tim::test::add_component(
+        "test_deferred_timer", "value known after the region closed", [](tim::component_info& c) {
+            c.sample = [](double* raw) noexcept { raw[0] = this_thread_counter; };
+            c.finish = [](const double* start, const double* stop, std::uint64_t node) noexcept {
+                late_values.push_back({node, stop[0] - start[0]});
+            };
+        });
+    return info;
 }
 
 const tim::component_info& device_time_component() {
-    static const auto index = [] {
-        tim::component_info info;
-        info.index = tim::registry::dynamic_index;
-        info.id = "test_device_time";
-        info.label = "test_device_time";
-        info.description = "rows attached under regions, totals rolled up";
-        info.sample = [](double*) noexcept {};
-        info.raw_count = 0;
-        info.subtree_totals = true;
-        return tim::registry::add(std::move(info));
-    }();
-    return *tim::registry::at(index);
+    static const auto& info = tim::test::add_component(
+        "test_device_time", "rows attached under regions, totals rolled up",
+        [](tim::component_info& c) {
+            c.sample = [](double*) noexcept {};
+            c.raw_count = 0;
+            c.subtree_totals = true;
+        });
+    return info;
 }
 
 const tim::component_info& never_available_component() {
-    static const auto index = [] {
-        tim::component_info info;
-        info.index = tim::registry::dynamic_index;
-        info.id = "test_never_available";
-        info.label = "test_never_available";
-        info.description = "cannot measure anywhere";
-        info.sample = [](double* raw) noexcept { raw[0] = 0.0; };
-        info.unavailable = [] { return std::string{"no such hardware in tests"}; };
-        return tim::registry::add(std::move(info));
-    }();
-    return *tim::registry::at(index);
+    static const auto& info = tim::test::add_component(
+        "test_never_available", "cannot measure anywhere", [](tim::component_info& c) {
+            c.unavailable = [] { return std::string{"no such hardware in tests"}; };
+        });
+    return info;
 }
 
-const tim::component_record* find_row(const std::vector<tim::component_record>& rows,
-                                      const std::string& label) {
-    auto it = std::find_if(rows.begin(), rows.end(),
-                           [&](const tim::component_record& r) { return r.label == label; });
-    return it == rows.end() ? nullptr : &*it;
-}
+using tim::test::find_row;
 
 int flush_calls = 0;
-void count_flush() noexcept { ++flush_calls; }
+void count_flush() noexcept {
+    ++flush_calls;
+}
 
 }  // namespace
 
@@ -187,7 +171,7 @@ TEST(LateValues, FinishGetsTheNodeInsteadOfARecordFromEveryFrontEnd) {
     tim::clear_results();
     late_values.clear();
     const auto& deferred = deferred_component();
-    const auto previous_default = tim::region::default_components();
+    const tim::test::region_defaults_guard defaults;
 
     // runtime bundle
     tim::runtime_bundle bundle{"late-bundle", {&deferred}};
@@ -212,7 +196,8 @@ TEST(LateValues, FinishGetsTheNodeInsteadOfARecordFromEveryFrontEnd) {
     // another thread, after the regions closed.
     EXPECT_TRUE(tim::component_view(tim::collect_results(true), deferred).empty());
     std::thread{[] {
-        for (const auto& v : late_values) tim::attach_record(v.node, deferred_component().index, &v.value, 1);
+        for (const auto& v : late_values)
+            tim::attach_record(v.node, deferred_component().index, &v.value, 1);
     }}.join();
     const auto rows = tim::component_view(tim::collect_results(true), deferred);
     ASSERT_EQ(rows.size(), 2u);
@@ -221,10 +206,6 @@ TEST(LateValues, FinishGetsTheNodeInsteadOfARecordFromEveryFrontEnd) {
     EXPECT_EQ(rows[0].inclusive[0].count, 1u);
     EXPECT_EQ(rows[1].label, "late-region");
     EXPECT_DOUBLE_EQ(rows[1].inclusive[0].sum, 11.0);
-
-    std::string ids;
-    for (const auto* c : previous_default) ids += std::string{c->id} + ",";
-    if (!ids.empty()) tim::region::set_default(ids);
     tim::clear_results();
 }
 
@@ -263,7 +244,8 @@ TEST(LateValues, SubtreeTotalsRollUpIntoEveryEnclosingRegion) {
     EXPECT_EQ(solve_row->inclusive[0].count, 4u);
     EXPECT_EQ(saxpy->depth, 2u);  // solve > step > saxpy
     // The host table is untouched by device rows.
-    const auto wall = tim::component_view(tim::collect_results(true), tim::registry::get("wall_clock"));
+    const auto wall =
+        tim::component_view(tim::collect_results(true), tim::registry::get("wall_clock"));
     EXPECT_EQ(find_row(wall, "saxpy"), nullptr);
     ASSERT_NE(find_row(wall, "step"), nullptr);
     tim::clear_results();
@@ -293,7 +275,8 @@ TEST(LateValues, UnavailableComponentsAreDroppedWithOneWarning) {
               std::string::npos)
         << err;
     // One warning per process, not one per request.
-    EXPECT_EQ(err.find("test_never_available", err.find("test_never_available") + 30), std::string::npos)
+    EXPECT_EQ(err.find("test_never_available", err.find("test_never_available") + 30),
+              std::string::npos)
         << err;
     EXPECT_EQ(tim::registry::usable({&missing}).size(), 0u);
 }

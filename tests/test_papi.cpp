@@ -13,6 +13,8 @@
 #include "timemory/core/results.hpp"
 #include "timemory/core/settings.hpp"
 
+#include "test_support.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -46,12 +48,7 @@ const tim::component_info& papi_array() {
     return *tim::registry::at(papi_array_index);
 }
 
-std::size_t count_of(const std::string& text, const std::string& needle) {
-    std::size_t n = 0;
-    for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1))
-        ++n;
-    return n;
-}
+using tim::test::count_of;
 
 /// Touch `bytes` of fresh anonymous memory in small pages: one page fault per page.
 void touch_fresh_memory(std::size_t bytes) {
@@ -92,14 +89,7 @@ std::size_t index_of(const std::vector<std::string>& events, const std::string& 
     return static_cast<std::size_t>(std::find(events.begin(), events.end(), name) - events.begin());
 }
 
-/// The papi_array row of the region `label` in the merged results.
-const tim::component_record* row_of(const std::vector<tim::component_record>& rows,
-                                    const std::string& label) {
-    for (const auto& r : rows) {
-        if (r.label == label) return &r;
-    }
-    return nullptr;
-}
+using tim::test::find_row;
 
 // ---- one event list for the process -----------------------------------------------------------
 
@@ -214,8 +204,8 @@ TEST_F(PapiArray, PageFaultsOfFreshMemoryLandInTheRegionAndItsParent) {
 
     const auto tree = tim::collect_results();
     const auto rows = tim::component_view(tree, papi_array());
-    const auto* outer = row_of(rows, "papi_outer");
-    const auto* inner = row_of(rows, "papi_touch");
+    const auto* outer = find_row(rows, "papi_outer");
+    const auto* inner = find_row(rows, "papi_touch");
     ASSERT_NE(outer, nullptr);
     ASSERT_NE(inner, nullptr);
     ASSERT_EQ(inner->inclusive.size(), s_config.events.size());

@@ -7,6 +7,8 @@
 #include "timemory/core/results.hpp"
 #include "timemory/core/settings.hpp"
 
+#include "test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -26,61 +28,32 @@ namespace {
 thread_local double this_thread_counter = 0.0;
 
 const tim::component_info& counter_component() {
-    static const auto index = [] {
-        tim::component_info info;
-        info.index = tim::registry::dynamic_index;
-        info.id = "test_region_counter";
-        info.label = "test_region_counter";
-        info.description = "deterministic counter of test_region.cpp";
-        info.sample = [](double* raw) noexcept { raw[0] = this_thread_counter; };
-        return tim::registry::add(std::move(info));
-    }();
-    return *tim::registry::at(index);
+    static const auto& info = tim::test::add_component(
+        "test_region_counter", "deterministic counter of test_region.cpp",
+        [](tim::component_info& c) {
+            c.sample = [](double* raw) noexcept { raw[0] = this_thread_counter; };
+        });
+    return info;
 }
 
 // Ten times the counter: tells which default set measured a row.
 const tim::component_info& scaled_component() {
-    static const auto index = [] {
-        tim::component_info info;
-        info.index = tim::registry::dynamic_index;
-        info.id = "test_region_scaled";
-        info.label = "test_region_scaled";
-        info.description = "ten times the deterministic counter of test_region.cpp";
-        info.sample = [](double* raw) noexcept { raw[0] = 10.0 * this_thread_counter; };
-        return tim::registry::add(std::move(info));
-    }();
-    return *tim::registry::at(index);
+    static const auto& info = tim::test::add_component(
+        "test_region_scaled", "ten times the deterministic counter of test_region.cpp",
+        [](tim::component_info& c) {
+            c.sample = [](double* raw) noexcept { raw[0] = 10.0 * this_thread_counter; };
+        });
+    return info;
 }
 
-std::string join_ids(const std::vector<const tim::component_info*>& set) {
-    std::string out;
-    for (const auto* c : set) out += std::string{c->id} + ",";
-    return out;
-}
+using tim::test::count_warnings;
 
-std::size_t count_warnings(const std::string& text) {
-    std::size_t n = 0;
-    for (auto p = text.find("[timemory][warning]"); p != std::string::npos;
-         p = text.find("[timemory][warning]", p + 1))
-        ++n;
-    return n;
-}
-
-class Region : public ::testing::Test {
+class Region : public tim::test::results_test {
   protected:
     void SetUp() override {
-        m_previous = join_ids(tim::region::default_components());
-        m_previous_trace = join_ids(tim::region::trace_default_components());
         tim::region::set_default(counter_component().id);
         tim::region::set_trace_default(counter_component().id);
-        tim::clear_results();
-    }
-    void TearDown() override {
-        tim::settings::instance() = m_saved;
-        tim::settings::instance().changed();
-        if (!m_previous.empty()) tim::region::set_default(m_previous);
-        if (!m_previous_trace.empty()) tim::region::set_trace_default(m_previous_trace);
-        tim::clear_results();
+        results_test::SetUp();
     }
     /// One region measuring exactly `value`.
     static void region(const char* name, double value) {
@@ -90,11 +63,10 @@ class Region : public ::testing::Test {
     }
     static std::vector<tim::component_record> rows(
         const tim::component_info& component = counter_component()) {
-        return tim::component_view(tim::collect_results(true), component);
+        return tim::test::rows_of(component);
     }
-    tim::settings m_saved = tim::settings::instance();
-    std::string m_previous;
-    std::string m_previous_trace;
+    // Made with the fixture, before SetUp() changes the defaults; puts them back after the test.
+    tim::test::region_defaults_guard m_defaults;
 };
 
 }  // namespace

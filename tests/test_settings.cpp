@@ -2,6 +2,8 @@
 #include "timemory/core/close_matches.hpp"
 #include "timemory/core/settings.hpp"
 
+#include "test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -60,11 +62,7 @@ class settings_guard {
     std::vector<std::filesystem::path> m_files;
 };
 
-std::size_t count_of(const std::string& text, const std::string& word) {
-    std::size_t n = 0;
-    for (auto pos = text.find(word); pos != std::string::npos; pos = text.find(word, pos + 1)) ++n;
-    return n;
-}
+using tim::test::count_of;
 
 }  // namespace
 

@@ -7,6 +7,8 @@
 #include "timemory/core/settings.hpp"
 #include "timemory/core/statistics.hpp"
 
+#include "test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -35,15 +37,11 @@ double hand_variance(const std::vector<double>& v) {
 }
 
 const tim::component_info& test_component(const char* id, unsigned values) {
-    tim::component_info info;
-    info.index = tim::registry::dynamic_index;
-    info.id = id;
-    info.label = id;
-    info.description = "values recorded by test_statistics.cpp";
-    info.raw_count = values;
-    info.value_count = values;
-    info.sample = [](double* raw) noexcept { raw[0] = 0.0; };
-    return *tim::registry::at(tim::registry::add(std::move(info)));
+    return tim::test::add_component(id, "values recorded by test_statistics.cpp",
+                                    [values](tim::component_info& c) {
+                                        c.raw_count = values;
+                                        c.value_count = values;
+                                    });
 }
 const tim::component_info& sample_component() {
     static const auto& info = test_component("test_statistics_value", 1);

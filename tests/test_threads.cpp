@@ -9,6 +9,8 @@
 #include "timemory/core/results.hpp"
 #include "timemory/core/settings.hpp"
 
+#include "test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -31,13 +33,9 @@ void sample_tick(double* raw) noexcept {
 }
 
 std::uint16_t add_component(const char* id, tim::sample_fn sample) {
-    tim::component_info info;
-    info.index = tim::registry::dynamic_index;
-    info.id = id;
-    info.label = id;
-    info.description = "deterministic component of test_threads.cpp";
-    info.sample = sample;
-    return tim::registry::add(std::move(info));
+    return tim::test::add_component(id, "deterministic component of test_threads.cpp",
+                                    [sample](tim::component_info& c) { c.sample = sample; })
+        .index;
 }
 
 struct tick {
@@ -48,8 +46,7 @@ struct tick {
 };
 
 const tim::component_info& device_component() {
-    static const auto index =
-        add_component("test_threads_device", [](double* raw) noexcept { raw[0] = 0.0; });
+    static const auto index = add_component("test_threads_device", &tim::test::sample_zero);
     return *tim::registry::at(index);
 }
 
@@ -81,16 +78,7 @@ void outer_and_inner(int iterations) {
     }
 }
 
-class Threads : public ::testing::Test {
-  protected:
-    void SetUp() override { tim::clear_results(); }
-    void TearDown() override {
-        tim::settings::instance() = m_saved;
-        tim::settings::instance().changed();
-        tim::clear_results();
-    }
-    tim::settings m_saved = tim::settings::instance();
-};
+class Threads : public tim::test::results_test {};
 
 }  // namespace
 
@@ -221,8 +209,7 @@ TEST_F(Threads, RecordsAttachToAnExitedThreadsNode) {
 }
 
 TEST_F(Threads, RegionsByNameFromManyThreads) {
-    std::string previous;
-    for (const auto* c : tim::region::default_components()) previous += std::string{c->id} + ",";
+    const tim::test::region_defaults_guard defaults;
     tim::region::set_default("test_threads_tick");
     constexpr int iterations = 20000;
     run_threads([](int) {
@@ -242,5 +229,4 @@ TEST_F(Threads, RegionsByNameFromManyThreads) {
     EXPECT_EQ(rows[0].inclusive[0].sum, 3.0 * 8 * iterations);
     EXPECT_EQ(rows[1].inclusive[0].count, 8u * iterations);
     EXPECT_EQ(rows[1].inclusive[0].sum, 1.0 * 8 * iterations);
-    if (!previous.empty()) tim::region::set_default(previous);
 }

@@ -40,6 +40,7 @@ namespace tim::gpu::cupti {
     X(cuptiGetCallbackName)                         \
     X(cuptiGetDeviceId)                             \
     X(cuptiGetResultString)                         \
+    X(cuptiGetVersion)                              \
     X(cuptiSubscribe_v2)                            \
     TIMEMORY_CUPTI_PROFILER_HOST_FUNCTIONS(X)       \
     X(cuptiDeviceGetChipName)                       \
@@ -86,7 +87,8 @@ const char* library_name() noexcept;
 /// once; the library is never closed, CUPTI's threads outlive everything). nullptr when the
 /// library or one of the functions is missing: load_error() says why, and nothing stays mapped.
 /// Callers must have established has_device() (or call only functions that are safe without a
-/// driver: cuptiGetCallbackName, cuptiGetResultString and the cuptiProfilerHost* functions).
+/// driver: cuptiGetCallbackName, cuptiGetResultString, cuptiGetVersion and the cuptiProfilerHost*
+/// functions).
 const functions* load() noexcept;
 
 /// "" when load() succeeds, else "CUPTI not loaded: <dlerror>". Calls load().
