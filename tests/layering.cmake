@@ -3,7 +3,7 @@
 # Layering.Planted.<room> proves the check fails, on tests/layering/planted/<room>/, a folder of
 # includes planted against the arrows. Included from tests/CMakeLists.txt.
 set(_layering_dir ${CMAKE_CURRENT_SOURCE_DIR}/layering)
-foreach(_room core host gpu tools)
+foreach(_room core host gpu ert tools)
     add_test(NAME Layering.${_room}
              COMMAND ${CMAKE_COMMAND} -DROOM=${_room} -DDIR=${PROJECT_SOURCE_DIR}/${_room}
                      -DROOT=${PROJECT_SOURCE_DIR} -P ${_layering_dir}/check_layering.cmake)
