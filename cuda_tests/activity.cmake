@@ -44,6 +44,7 @@ foreach(_source ${_activity_tests})
     target_link_libraries(${_target} PRIVATE timemory::gpu GTest::gtest GTest::gtest_main)
     gtest_discover_tests(${_target} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120 LABELS cuda)
 endforeach()
+timemory_gpu_label(timemory-cuda-test-activity-cupti-api_TESTS "^CuptiApi[.]WithADevice" cuda)
 
 # libcupti is mapped only when CUPTI is used: a program linking libtimemory alone, as users'
 # programs do (the core dlopens the plugin), reads /proc/self/maps.

@@ -29,4 +29,5 @@ if(TIMEMORY_HAS_NVCC)
     set_target_properties(timemory-cuda-counters-tests PROPERTIES CUDA_RUNTIME_LIBRARY Shared)
     gtest_discover_tests(timemory-cuda-counters-tests DISCOVERY_TIMEOUT 60
                          PROPERTIES TIMEOUT 300 LABELS cuda)
+    timemory_gpu_label(timemory-cuda-counters-tests_TESTS "" cuda)
 endif()

@@ -11,10 +11,12 @@ if(TIMEMORY_HAS_NVCC)
     set_target_properties(timemory-cuda-kernel-tests PROPERTIES CUDA_RUNTIME_LIBRARY Shared)
     gtest_discover_tests(timemory-cuda-kernel-tests DISCOVERY_TIMEOUT 60
                          PROPERTIES TIMEOUT 300 LABELS cuda)
+    timemory_gpu_label(timemory-cuda-kernel-tests_TESTS "^CudaKernels[.]" cuda)
     # The device cases again with regions pushing external correlation ids instead of the
     # subscriber's launch callback (the fallback when another tool holds the subscriber).
     gtest_discover_tests(timemory-cuda-kernel-tests DISCOVERY_TIMEOUT 60 TEST_FILTER "CudaKernels.*"
                          TEST_PREFIX "external." TEST_LIST timemory_cuda_kernel_tests_external
                          PROPERTIES TIMEOUT 300 LABELS cuda
                                     ENVIRONMENT TIMEMORY_CUPTI_ATTRIBUTION=external)
+    timemory_gpu_label(timemory_cuda_kernel_tests_external "" cuda)
 endif()

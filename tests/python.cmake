@@ -13,3 +13,9 @@ foreach(_file ${_pytest_files})
                    "PYTHONPATH=${TIMEMORY_PYTHON_BUILD_DIR};TIMEMORY_SUPPRESS_CONFIG=ON;PYTHONDONTWRITEBYTECODE=1"
                    LABELS python TIMEOUT 600)
 endforeach()
+# Their device cases skip without a GPU; `ctest -L gpu` runs them on one.
+foreach(_area gpu hardware_counters)
+    if(TEST Python.${_area})
+        set_tests_properties(Python.${_area} PROPERTIES LABELS "python;gpu")
+    endif()
+endforeach()

@@ -1,4 +1,4 @@
-// Umbrella header: everything a C++ user needs. Includes only.
+// Umbrella header: everything a C++ user of libtimemory needs (core and host). Includes only.
 #pragma once
 
 #include "timemory/core/bundle.hpp"
