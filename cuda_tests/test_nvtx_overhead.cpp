@@ -9,8 +9,8 @@
 // It prints the environment it found and the best of several rounds in ns per region for a
 // region without components (the graph push/pop with the observer branch: what mirroring adds
 // to) and for a compile-time bundle with wall_clock. ctest runs it briefly as a smoke test.
-#include "timemory/core/gpu_components.hpp"
 #include "timemory/core/observer.hpp"
+#include "timemory/core/plugins.hpp"
 #include "timemory/timemory.hpp"
 
 #include <algorithm>
@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
     const long iterations = argc > 1 ? std::atol(argv[1]) : 2000000;
     const int rounds = argc > 2 ? std::atoi(argv[2]) : 7;
     tim::this_thread_graph();  // loads the plugin, installs the observer if it is wanted
-    const std::string& plugin = tim::gpu::plugin_status();
+    const std::string& plugin = tim::plugins::status("gpu");
     const bool observer = tim::detail::region_observer_now() != nullptr;
     const char* tool = std::getenv("NVTX_INJECTION64_PATH");
 
