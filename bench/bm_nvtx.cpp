@@ -10,7 +10,7 @@
 // whether a region observer is installed. BM_PushPop_NoComponents is the graph's push and pop
 // with the observer branch (what mirroring adds to); BM_PushPop_WallClock a compile-time bundle
 // with wall_clock; BM_Baseline_EmptyLoop the benchmark loop alone.
-#include "timemory/core/gpu_components.hpp"
+#include "timemory/core/plugins.hpp"
 #include "timemory/core/observer.hpp"
 #include "timemory/timemory.hpp"
 
@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
     s.auto_output = false;
     s.changed();
     tim::this_thread_graph();  // loads the plugin, installs the observer if it is wanted
-    const std::string& plugin = tim::gpu::plugin_status();
+    const std::string& plugin = tim::plugins::status("gpu");
     const char* tool = std::getenv("NVTX_INJECTION64_PATH");
     benchmark::AddCustomContext("plugin", plugin.empty() ? "loaded" : plugin);
     benchmark::AddCustomContext("NVTX tool", tool ? tool : "none");

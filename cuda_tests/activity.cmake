@@ -7,7 +7,7 @@
 # Script mode (the PluginDoesNotLinkCupti test below):
 #   cmake -DREADELF=<readelf> -DLIB=<libtimemory-gpu.so> -P activity.cmake
 if(CMAKE_SCRIPT_MODE_FILE)
-    # libcupti is dlopened on first use (gpu/src/cupti_api.hpp): neither NEEDED nor imported.
+    # libcupti is dlopened on first use (gpu/src/cupti/cupti_api.hpp): neither NEEDED nor imported.
     execute_process(COMMAND ${READELF} -d -W ${LIB} OUTPUT_VARIABLE _dynamic RESULT_VARIABLE _rc)
     execute_process(COMMAND ${READELF} --dyn-syms -W ${LIB} OUTPUT_VARIABLE _symbols)
     if(NOT _rc EQUAL 0)

@@ -2,13 +2,11 @@
 // logs, and the CUPTI API callback body (subscriber::on_api) driven with real CUpti_CallbackData
 // the way CUPTI calls it: correlation notes for launches, nested runtime/driver calls, failed
 // calls, and the cuda_api rows of API timing.
-#include "activity_kinds.hpp"
-#include "activity_processor.hpp"
-#include "cupti_subscriber.hpp"
-#include "internal_calls.hpp"
+#include "cupti/activity_kinds.hpp"
+#include "cupti/activity_processor.hpp"
+#include "cupti/cupti_subscriber.hpp"
+#include "plugin/internal_calls.hpp"
 #include "test_activity_support.hpp"
-
-#include "timemory/core/gpu_components.hpp"
 
 #include <cupti_driver_cbid.h>
 #include <cupti_runtime_cbid.h>

@@ -1,9 +1,9 @@
 // What attribution costs on the host, measured on the CPU (no device needed): the API-enter/exit
 // callback body per kernel launch (budget: 1 us per launch, CUPTI's own dispatch not included)
 // and the processing of each record. Best of several rounds, so a busy machine does not fail it.
-#include "activity_kinds.hpp"
-#include "activity_processor.hpp"
-#include "cupti_subscriber.hpp"
+#include "cupti/activity_kinds.hpp"
+#include "cupti/activity_processor.hpp"
+#include "cupti/cupti_subscriber.hpp"
 #include "test_activity_support.hpp"
 
 #include <cupti_runtime_cbid.h>

@@ -1,11 +1,11 @@
-// The CUPTI function table (gpu/src/cupti_api.hpp): libcupti is dlopened on first use, every
+// The CUPTI function table (gpu/src/cupti/cupti_api.hpp): libcupti is dlopened on first use, every
 // function resolves from it, and a library that cannot be used is refused with the loader's
 // reason. Loading libcupti and the three functions called here (names, result strings and the
 // version) are safe without a driver; nothing else of CUPTI is called. This process maps libcupti
 // on purpose; test_activity_lazy_load.cpp checks that a plain timemory program does not. The last
 // test needs a device (it runs after the one that checks libcupti is not mapped yet).
-#include "cupti_api.hpp"
-#include "cupti_subscriber.hpp"
+#include "cupti/cupti_api.hpp"
+#include "cupti/cupti_subscriber.hpp"
 #include "test_activity_support.hpp"
 
 #include "timemory/gpu/device.hpp"

@@ -1,6 +1,6 @@
 // Activity kinds chosen by settings, row labels of records, and which API functions launch work.
-#include "activity_kinds.hpp"
-#include "activity_labels.hpp"
+#include "cupti/activity_kinds.hpp"
+#include "cupti/activity_labels.hpp"
 
 #include <gtest/gtest.h>
 

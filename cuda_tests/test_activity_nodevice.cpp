@@ -1,7 +1,7 @@
 // Without a device: asking for the CUPTI components warns once, everything else measures, and
 // no CUPTI activity or callback function is ever called (the session never starts tracing).
-#include "activity_session.hpp"
-#include "plugin_parts.hpp"
+#include "cupti/activity_session.hpp"
+#include "plugin/plugin_parts.hpp"
 
 #include "timemory/core/bundle.hpp"
 #include "timemory/core/pending.hpp"

@@ -1,7 +1,7 @@
 // The record processor, fed with real CUPTI record structs: where each kernel, copy, set,
 // synchronisation and overhead record lands in the call graph, with which values, and what
 // happens to records whose launch is known late, never, or on a thread that is gone.
-#include "activity_processor.hpp"
+#include "cupti/activity_processor.hpp"
 #include "test_activity_support.hpp"
 
 #include "timemory/core/settings.hpp"
@@ -261,7 +261,8 @@ TEST_F(Records, UnknownLaunchesGoToUnattributedAfterAFullForcedFlushOrAtTheFinal
         << err;
     const auto rows = at::rows_of(at::activity_info());
     // One row per name, so that it says what could not be placed.
-    EXPECT_EQ(at::labels(rows), "known\n  k()\nunattributed orphan()\nunattributed cudaMemcpy_HtoD\n");
+    EXPECT_EQ(at::labels(rows),
+              "known\n  k()\nunattributed orphan()\nunattributed cudaMemcpy_HtoD\n");
     const auto* kernel = at::find_row(rows, "unattributed orphan()");
     const auto* copy = at::find_row(rows, "unattributed cudaMemcpy_HtoD");
     ASSERT_TRUE(kernel && copy);
@@ -356,7 +357,8 @@ TEST_F(Records, AGraphLaunchServesEveryRecordItProduces) {
     processor.end_forced_flush(false);  // records came in the first cycle only ...
     processor.process(at::buffer(c));   // ... so the id is gone by now
     processor.end_forced_flush(true);
-    EXPECT_EQ(at::labels(at::rows_of(at::activity_info())), "graph\n  a()\n  b()\nunattributed cudaMemcpy_DtoD\n");
+    EXPECT_EQ(at::labels(at::rows_of(at::activity_info())),
+              "graph\n  a()\n  b()\nunattributed cudaMemcpy_DtoD\n");
     EXPECT_EQ(processor.counters().correlations, 0u);
 }
 

@@ -2,7 +2,7 @@
 // and a region sampling the component on another thread meanwhile waits until it is settled;
 // its launches would otherwise run before the session is on and be lost (seen with
 // cupti_counters on an H200: a second thread's 40 kernels, none profiled nor noted).
-#include "plugin_parts.hpp"
+#include "plugin/plugin_parts.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
 // CUPTI's metric tables for a named chip, without a GPU: listing, description, validation with
 // reasons, replay-pass counts (figures from reference/cuda-feasibility.md §1c, CUDA 13.0), and
 // what cupti_counters says on a machine without a device.
-#include "timemory/core/gpu_metrics.hpp"
 #include "timemory/core/registry.hpp"
 #include "timemory/core/settings.hpp"
+#include "timemory/gpu/metrics.hpp"
 #include "timemory/hardware_counters.hpp"
 
 #include <gtest/gtest.h>

@@ -7,11 +7,11 @@
 #include "kernels_support.hpp"
 
 #include "timemory/core/derived_metrics.hpp"
-#include "timemory/core/gpu_components.hpp"
-#include "timemory/core/gpu_metrics.hpp"
 #include "timemory/core/pending.hpp"
 #include "timemory/core/settings.hpp"
 #include "timemory/gpu/device.hpp"
+#include "timemory/gpu/indices.hpp"
+#include "timemory/gpu/metrics.hpp"
 
 #include <cuda_runtime.h>
 #include <gtest/gtest.h>

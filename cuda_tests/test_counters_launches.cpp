@@ -3,12 +3,12 @@
 // same name), regions show the totals of their kernels, and a count mismatch attaches nothing.
 // Also the stream each launch variant's callback parameters name (launch_streams.hpp), by which
 // launches into a capturing stream are left out.
-#include "counters_launches.hpp"
-#include "launch_streams.hpp"
+#include "counters/counters_launches.hpp"
+#include "counters/launch_streams.hpp"
 #include "test_activity_support.hpp"
 
-#include "timemory/core/gpu_components.hpp"
 #include "timemory/core/registry.hpp"
+#include "timemory/gpu/indices.hpp"
 
 #include <cuda.h>
 #include <cupti_driver_cbid.h>

@@ -4,10 +4,10 @@
 // serialize streams. Without a device every case skips with the reason.
 #include "kernels_support.hpp"
 
-#include "timemory/core/gpu_components.hpp"
 #include "timemory/core/pending.hpp"
 #include "timemory/gpu/components.hpp"
 #include "timemory/gpu/device.hpp"
+#include "timemory/gpu/indices.hpp"
 #include "timemory/timemory.hpp"
 
 #include <cuda_runtime.h>

@@ -4,9 +4,9 @@
 // device the same code measures cuda_event too.
 #include "kernels_support.hpp"
 
-#include "timemory/core/gpu_components.hpp"
 #include "timemory/gpu/components.hpp"
 #include "timemory/gpu/device.hpp"
+#include "timemory/gpu/indices.hpp"
 #include "timemory/timemory.hpp"
 
 #include <gtest/gtest.h>

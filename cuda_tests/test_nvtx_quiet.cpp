@@ -3,8 +3,8 @@
 // (see nvtx.cmake); run elsewhere, they skip.
 #include "nvtx_log.hpp"
 
-#include "timemory/core/gpu_components.hpp"
 #include "timemory/core/observer.hpp"
+#include "timemory/core/plugins.hpp"
 #include "timemory/timemory.hpp"
 
 #include <gtest/gtest.h>
@@ -31,7 +31,7 @@ TEST(NvtxQuiet, NoToolNoObserver) {
     if (std::getenv("NVTX_INJECTION64_PATH") != nullptr)
         GTEST_SKIP() << "an NVTX tool is attached (NVTX_INJECTION64_PATH)";
     some_regions();
-    ASSERT_EQ(tim::gpu::plugin_status(), "");
+    ASSERT_EQ(tim::plugins::status("gpu"), "");
     EXPECT_EQ(tim::detail::region_observer_now(), nullptr);
     // The component stays usable: mirroring needs no tool to be listed.
     const auto* info = tim::registry::find("nvtx_marker");
@@ -46,7 +46,7 @@ TEST(NvtxQuiet, MirrorOffEmitsNothing) {
     if (!nvtx_test::tool_configured() || !env_is("TIMEMORY_NVTX_MIRROR", "OFF"))
         GTEST_SKIP() << "needs the NVTX test tool and TIMEMORY_NVTX_MIRROR=OFF (ctest sets both)";
     some_regions();
-    ASSERT_EQ(tim::gpu::plugin_status(), "");
+    ASSERT_EQ(tim::plugins::status("gpu"), "");
     EXPECT_EQ(tim::detail::region_observer_now(), nullptr);
     // A mark from this program proves that the tool is attached and logging.
     nvtxMarkA("probe");

@@ -3,8 +3,8 @@
 // ranges its regions produced on each thread, with their names, nesting and domain.
 #include "nvtx_log.hpp"
 
-#include "timemory/core/gpu_components.hpp"
 #include "timemory/core/observer.hpp"
+#include "timemory/core/plugins.hpp"
 #include "timemory/timemory.hpp"
 
 #include <gtest/gtest.h>
@@ -34,7 +34,7 @@ class NvtxMirror : public ::testing::Test {
             GTEST_SKIP() << "needs the NVTX test tool: run through ctest (NVTX_INJECTION64_PATH, "
                             "TIMEMORY_NVTX_TEST_LOG)";
         tim::this_thread_graph();  // loads the plugin
-        ASSERT_EQ(tim::gpu::plugin_status(), "");
+        ASSERT_EQ(tim::plugins::status("gpu"), "");
         m_from = nvtx_test::read_log().size();
     }
 

@@ -2,9 +2,9 @@
 // thread registration/retirement and records attached from other threads.
 #include "timemory/core/graph.hpp"
 
-#include "timemory/core/gpu_components.hpp"
 #include "timemory/core/graph_registry.hpp"
 #include "timemory/core/log.hpp"
+#include "timemory/core/plugins.hpp"
 #include "timemory/core/registry.hpp"
 #include "timemory/core/settings.hpp"
 

@@ -1,8 +1,8 @@
 #include "timemory/core/registry.hpp"
 
 #include "timemory/core/close_matches.hpp"
-#include "timemory/core/gpu_components.hpp"
 #include "timemory/core/log.hpp"
+#include "timemory/core/plugins.hpp"
 
 #include <algorithm>
 #include <array>
@@ -13,9 +13,6 @@
 
 namespace tim {
 namespace {
-
-// Slots below this are reserved for built-in components with fixed indices.
-constexpr std::uint16_t first_dynamic_slot = 192;
 
 struct registry_data {
     std::mutex mutex;
@@ -91,7 +88,7 @@ std::uint16_t add(component_info info) {
     std::lock_guard<std::mutex> lock{d.mutex};
     std::uint16_t index = info.index;
     if (index == dynamic_index) {
-        index = first_dynamic_slot;
+        index = slots::dynamic.begin;
         while (index < max_components && d.slots[index]) ++index;
         if (index >= max_components) throw std::length_error("timemory: component registry full");
     } else if (index >= max_components || d.slots[index]) {

@@ -1,7 +1,7 @@
 #include "timemory/hardware_counters.hpp"
 
-#include "timemory/core/gpu_metrics.hpp"
 #include "timemory/core/settings.hpp"
+#include "timemory/gpu/metrics.hpp"
 
 #include <exception>
 #include <stdexcept>

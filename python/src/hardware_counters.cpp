@@ -9,12 +9,12 @@
 //   hw.cupti_configuration(chip="GH100")["passes"]
 //
 // PAPI on the CPU comes from timemory/components/papi.hpp; CUPTI metrics (NVIDIA GPUs) from
-// timemory/core/gpu_metrics.hpp, whose catalogue works offline for a named chip.
+// timemory/gpu/metrics.hpp, whose catalogue works offline for a named chip.
 #include "bindings.hpp"
 
 #include "timemory/components/papi.hpp"
-#include "timemory/core/gpu_metrics.hpp"
 #include "timemory/core/settings.hpp"
+#include "timemory/gpu/metrics.hpp"
 #include "timemory/hardware_counters.hpp"
 
 #include <pybind11/stl.h>

@@ -7,11 +7,11 @@
 #include "components.hpp"
 
 #include "timemory/components/papi.hpp"
-#include "timemory/core/gpu_components.hpp"
 #include "timemory/components/rusage.hpp"
 
 #include "timemory/core/manager.hpp"
 #include "timemory/core/output.hpp"
+#include "timemory/core/plugins.hpp"
 #include "timemory/core/registry.hpp"
 #include "timemory/core/results.hpp"
 #include "timemory/core/settings.hpp"
@@ -148,7 +148,7 @@ py::dict build_info(const std::string& version) {
     info["python_version"] = py::module_::import("platform").attr("python_version")();
     info["mpi"] = false;
     info["papi"] = tim::papi::built_with_papi();
-    info["cuda"] = tim::gpu::plugin_status().empty();  // the GPU plugin is loaded
+    info["cuda"] = tim::plugins::status("gpu").empty();  // the GPU plugin is loaded
     return info;
 }
 

@@ -5,10 +5,10 @@
 // markdown printers and an array for --json, built side by side so the formats never disagree.
 #include "timemory/components/papi.hpp"
 #include "timemory/core/close_matches.hpp"
-#include "timemory/core/gpu_metrics.hpp"
 #include "timemory/core/registry.hpp"
 #include "timemory/core/settings.hpp"
 #include "timemory/core/units.hpp"
+#include "timemory/gpu/metrics.hpp"
 #include "timemory/hardware_counters.hpp"
 
 #include <nlohmann/json.hpp>

@@ -3,6 +3,8 @@
 // these in the registry; compile-time bundles call the same functions inline.
 #pragma once
 
+#include "timemory/core/slots.hpp"
+
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -25,8 +27,8 @@ enum class unit_kind : std::uint8_t {
 inline constexpr unsigned max_component_values = 32;
 /// Largest number of raw samples one component may read at start or stop.
 inline constexpr unsigned max_component_raw = 32;
-/// Size of the component index space (fixed slots for built-ins, dynamic ones above).
-inline constexpr unsigned max_components = 256;
+/// Size of the component index space (ranges in timemory/core/slots.hpp).
+inline constexpr unsigned max_components = slots::count;
 
 using sample_fn = void (*)(double* raw) noexcept;
 using measure_fn = void (*)(const double* start, const double* stop, double* values) noexcept;

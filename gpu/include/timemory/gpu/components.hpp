@@ -18,9 +18,9 @@
 // holding cuda_event measure their other components as usual.
 #pragma once
 
-#include "timemory/core/gpu_components.hpp"
 #include "timemory/core/graph.hpp"
 #include "timemory/core/macros.hpp"
+#include "timemory/gpu/indices.hpp"
 
 #include <cuda_runtime_api.h>
 
@@ -44,14 +44,14 @@ cudaStream_t set_cuda_event_stream(cudaStream_t stream) noexcept;
 
 /// Selects a stream for cuda_event on this thread while in scope.
 class cuda_event_stream_scope {
-public:
+  public:
     explicit cuda_event_stream_scope(cudaStream_t stream) noexcept
         : m_previous{set_cuda_event_stream(stream)} {}
     ~cuda_event_stream_scope() { set_cuda_event_stream(m_previous); }
     cuda_event_stream_scope(const cuda_event_stream_scope&) = delete;
     cuda_event_stream_scope& operator=(const cuda_event_stream_scope&) = delete;
 
-private:
+  private:
     cudaStream_t m_previous;
 };
 

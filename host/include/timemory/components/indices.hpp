@@ -1,7 +1,9 @@
-// Fixed registry slots of the built-in host components. Compile-time bundles use these directly,
-// so the hot path indexes arrays with constants. Slots 0-63 are host, 64-127 GPU, 128-191 hardware
-// counters, 192+ are handed out at run time.
+// Fixed registry slots of the built-in host components, inside slots::host (the ranges of every
+// room are in timemory/core/slots.hpp). Compile-time bundles use these directly, so the hot path
+// indexes arrays with constants.
 #pragma once
+
+#include "timemory/core/slots.hpp"
 
 #include <cstdint>
 
@@ -38,5 +40,6 @@ enum host_index : std::uint16_t {
     num_io_out_index,
     host_index_end
 };
+static_assert(host_index_end <= slots::host.end, "host components outgrew their slot range");
 
 }  // namespace tim::component

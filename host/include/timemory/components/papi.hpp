@@ -37,8 +37,9 @@
 #include <vector>
 
 namespace tim::component {
-/// papi_array's registry slot: the first of the hardware-counter slots (128-191).
-inline constexpr std::uint16_t papi_array_index = 128;
+/// papi_array's registry slot: the first of the hardware-counter slots.
+inline constexpr std::uint16_t papi_array_index = slots::hardware_counters.begin;
+static_assert(slots::hardware_counters.contains(papi_array_index));
 }  // namespace tim::component
 
 namespace tim::papi {
@@ -60,8 +61,9 @@ struct event_info {
 bool built_with_papi() noexcept;
 
 /// "" when PAPI works in this process; else why not: "built without PAPI", "PAPI not loaded:
-/// <the loader's reason>" or "PAPI_library_init failed: <PAPI's reason>". The first call initialises PAPI (with thread
-/// support when settings.papi_threading, multiplexing when settings.papi_multiplexing).
+/// <the loader's reason>" or "PAPI_library_init failed: <PAPI's reason>". The first call
+/// initialises PAPI (with thread support when settings.papi_threading, multiplexing when
+/// settings.papi_multiplexing).
 std::string unavailable_reason();
 inline bool working() {
     return unavailable_reason().empty();
