@@ -4,7 +4,8 @@
 #
 #   cmake -DROOM=core -DDIR=<directory to scan> -DROOT=<source tree> -P check_layering.cmake
 #
-# ROOM is the room whose rules apply (core, host, gpu, ert, tools); DIR is scanned recursively.
+# ROOM is the room whose rules apply (core, host, gpu, ert, catalogue, tools); DIR is scanned
+# recursively.
 # A header of a room is one under ROOT/<room>/include (e.g. timemory/components/timing.hpp is
 # host's), or any path with a <room>/include/ or <room>/src/ part (e.g. "../../gpu/src/x.hpp").
 # The build already keeps other rooms' include directories off a room's include path; this check
@@ -12,19 +13,21 @@
 cmake_minimum_required(VERSION 3.24)
 include(${CMAKE_CURRENT_LIST_DIR}/lines.cmake)
 
-set(_rooms core host gpu ert python tools)
-set(_checked_rooms core host gpu ert tools)  # python may include everything
+set(_rooms core host gpu ert catalogue python tools)
+set(_checked_rooms core host gpu ert catalogue tools)  # python may include everything
 # Rooms each room may include, besides its own.
 set(_uses_core)
 set(_uses_host core)
 set(_uses_gpu core)
 set(_uses_ert core gpu)
-set(_uses_tools core host gpu)
+set(_uses_catalogue core host gpu)
+set(_uses_tools core host gpu catalogue)
 # Third-party families each room may include.
 set(_external_core)
 set(_external_host PAPI)
 set(_external_gpu CUDA)
 set(_external_ert CUDA)
+set(_external_catalogue)
 set(_external_tools)
 set(_families CUDA PAPI MPI Python)
 set(_family_CUDA
@@ -40,7 +43,7 @@ foreach(_var ROOM DIR ROOT)
     endif()
 endforeach()
 if(NOT ROOM IN_LIST _checked_rooms)
-    message(FATAL_ERROR "unknown room '${ROOM}' (core, host, gpu, ert, tools)")
+    message(FATAL_ERROR "unknown room '${ROOM}' (${_checked_rooms})")
 endif()
 if(NOT IS_DIRECTORY "${DIR}")
     message(FATAL_ERROR "not a directory: ${DIR}")
