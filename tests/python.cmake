@@ -13,3 +13,7 @@ foreach(_file ${_pytest_files})
                    "PYTHONPATH=${TIMEMORY_PYTHON_BUILD_DIR};TIMEMORY_SUPPRESS_CONFIG=ON;PYTHONDONTWRITEBYTECODE=1"
                    LABELS python TIMEOUT 600)
 endforeach()
+if(TEST Python.pip_install)
+    # A full build of the package; ccache makes a rerun take a few minutes.
+    set_tests_properties(Python.pip_install PROPERTIES TIMEOUT 3600 LABELS "python;pip")
+endif()

@@ -204,10 +204,25 @@ class HookUser:
     - ``_hook_session``: its Session;
     - ``_hook_module``: the C submodule with ``start()`` and ``stop(last)``;
     - ``_config``: its Config class, whose ``_is_running`` is True during a session;
-    - ``configure()`` (components and filters for the session) and ``is_enabled()``;
+    - ``configure()`` (components and filters for the session);
     - optionally ``_session_begins(session)`` / ``_session_ends(session)``, called under the
       session lock, for process-wide set-up beyond the per-thread hook.
     """
+
+    _conditional_functor = staticmethod(lambda: True)
+
+    @classmethod
+    def condition(cls, functor):
+        """Start only while functor() is true (checked at each start), for this class."""
+        cls._conditional_functor = staticmethod(functor)
+
+    @classmethod
+    def is_enabled(cls):
+        """False while the condition() functor says no (or raises)."""
+        try:
+            return bool(cls._conditional_functor())
+        except Exception:
+            return False
 
     def _session_begins(self, session):
         pass

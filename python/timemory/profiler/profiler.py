@@ -83,20 +83,6 @@ class Profiler(HookUser):
     _hook_session = _session
     _hook_module = _cprofiler
     _config = Config
-    _conditional_functor = staticmethod(lambda: True)
-
-    @staticmethod
-    def condition(functor):
-        """Profile only while functor() is true (checked at start)."""
-        Profiler._conditional_functor = staticmethod(functor)
-
-    @staticmethod
-    def is_enabled():
-        try:
-            return bool(Profiler._conditional_functor())
-        except Exception:
-            return False
-
     def __init__(self, components=[], flat=False, timeline=False, **kwargs):
         self.components = validate(component_names(components))
         self.flat = bool(flat)

@@ -185,19 +185,6 @@ class Tracer(HookUser):
     _hook_session = _session
     _hook_module = _ctrace
     _config = Config
-    _conditional_functor = staticmethod(lambda: True)
-
-    @staticmethod
-    def condition(functor):
-        Tracer._conditional_functor = staticmethod(functor)
-
-    @staticmethod
-    def is_enabled():
-        try:
-            return bool(Tracer._conditional_functor())
-        except Exception:
-            return False
-
     def __init__(self, components=[], **kwargs):
         self.components = validate(component_names(components))
         self.debug = kwargs.get("debug", False)
