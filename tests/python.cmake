@@ -19,3 +19,7 @@ foreach(_area gpu hardware_counters)
         set_tests_properties(Python.${_area} PROPERTIES LABELS "python;gpu")
     endif()
 endforeach()
+if(TEST Python.pip_install)
+    # A full build of the package; ccache makes a rerun take a few minutes.
+    set_tests_properties(Python.pip_install PROPERTIES TIMEOUT 3600 LABELS "python;pip")
+endif()

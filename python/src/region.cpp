@@ -477,7 +477,8 @@ void init_region_module(py::module_& m) {
         "Each region measures the default components (set_default; initially\n"
         "settings.components, else settings.global_components, else wall_clock).\n"
         "Regions are kept per thread; pop() closes the most recent open region of that name.\n"
-        "Regions are not throttled (timemory.trace.push/pop are).");
+        "Regions are not throttled (timemory.trace.push/pop are). Traces measure their own\n"
+        "components: set_default here does not change them, nor timemory.trace.init this set.");
 
     r.def("push", [](const std::string& key) { tim::region::push(key); }, py::arg("key"),
           "Open a region named `key` on this thread");

@@ -188,7 +188,7 @@ void init_top_level(py::module_& m) {
     m.def("is_enabled", [] { return tim::is_enabled(); }, "Return if timemory is enabled or disabled");
     m.def("enabled", [] { return tim::is_enabled(); }, "Return if timemory is enabled or disabled");
     m.def("has_mpi_support", [] { return false; },
-          "Return if the timemory library has MPI support (not yet: MPI comes with a later issue)");
+          "Return if the timemory library has MPI support (False: this build has none)");
     m.def("set_rusage_children", [] { tim::component::set_rusage_children(); },
           "Set the rusage to record child processes: getrusage-based components (user/system "
           "clock, peak_rss, page faults, context switches, ...) measure terminated, waited-for "

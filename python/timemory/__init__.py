@@ -13,14 +13,49 @@ output once. Set ``TIMEMORY_LIBRARY_CTOR=0`` to skip the initialisation at impor
     with marker(["wall_clock", "peak_rss"]):
         work()
     timemory.finalize()
+
+Where timemory 3's names live (``lib`` is the compiled module timemory.libs.libpytimemory, built
+from python/src/<file>.cpp; the other files are under python/timemory/):
+
+=============================================  ==============================================
+timemory 3 name                                here
+=============================================  ==============================================
+timemory.init, initialize, finalize, report,   lib (top_level.cpp), exposed by the table
+enable, disable, toggle, get, get_text, ...    ``_FROM_LIB`` below as Python functions
+timemory.auto_timer, component_bundle,         lib classes (region_classes.cpp), shown as
+manager, rss_usage, timer                      timemory.libs.<name>
+timemory.settings                              lib.settings (settings.cpp), a class
+timemory.component / storage / scope / units   lib submodules (components.cpp, storage.cpp,
+/ signals / hardware_counters / region         scope.cpp, units.cpp, signals.cpp,
+                                               hardware_counters.cpp, region.cpp)
+timemory.enable/disable_signal_detection       lib (signals.cpp)
+timemory.util: marker, auto_tuple,             util/util.py (on lib.region and the lib
+auto_timer, timer, rss_usage, base_decorator   classes); ``import timemory.util.marker``
+timemory.bundle                                the same names (bundle/ re-exports util/)
+timemory.profiler: Profiler, Config, ...       profiler/profiler.py on lib.profiler
+                                               (profiler.cpp)
+timemory.trace: Tracer, Config, ...            trace/tracer.py on lib.trace (trace.cpp)
+timemory.trace.init / push / pop / finalize    lib.trace (trace.cpp)
+timemory.line_profiler                         trace/'s Tracer; the external line_profiler
+                                               package's LineProfiler when installed
+timemory.api.papi / cupti                      api/ on lib.hardware_counters
+timemory.mpi, mpi_support                      mpi_support/ (this build has no MPI support)
+timemory.ert, roofline                         ert/, roofline/ (not part of this build: they
+                                               raise RuntimeError saying so)
+timemory.plotting, notebook, options, common,  plotting/, notebook/, options.py, common.py,
+test                                           test/
+=============================================  ==============================================
+
+The lib submodules are registered as ``timemory.<name>`` in ``sys.modules`` (so
+``import timemory.units`` and ``from timemory.storage import WallClockStorage`` find them); their
+folders and files in this package hold no code and are there so that the package lists them.
+What timemory.profiler and timemory.trace share is in _hooks.py.
 """
 
 import atexit as _atexit
 import functools as _functools
-import importlib as _importlib
 import os as _os
 import sys as _sys
-import warnings as _warnings
 
 _os.environ.setdefault("TIMEMORY_BANNER", "OFF")
 
@@ -41,7 +76,6 @@ version_info = tuple(int(x) if x.isdigit() else x for x in version.split(".")[:3
 build_info = dict(_lib.build_info)
 
 
-
 def _expose(function):
     """A Python-level alias of a compiled function (same name, docstring and signature text), so
     that help(timemory) lists it as a plain function of this package."""
@@ -53,60 +87,65 @@ def _expose(function):
     return wrapper
 
 
-# ---- compiled functions -------------------------------------------------------------------
-report = _lib.report
-toggle = _lib.toggle
-enable = _lib.enable
-disable = _lib.disable
-is_enabled = _lib.is_enabled
-enabled = _lib.enabled
-has_mpi_support = _lib.has_mpi_support
-set_rusage_children = _lib.set_rusage_children
-set_rusage_self = _lib.set_rusage_self
-initialize = _lib.initialize
-init = _lib.init
-timemory_init = _lib.timemory_init
-finalize = _lib.finalize
-timemory_finalize = _lib.timemory_finalize
-is_finalized = _lib.is_finalized
-get = _lib.get
-get_text = _lib.get_text
-clear = _lib.clear
-size = _lib.size
-get_hash = _lib.get_hash
-add_hash_id = _lib.add_hash_id
-get_hash_identifier = _lib.get_hash_identifier
-enable_signal_detection = _lib.enable_signal_detection
-disable_signal_detection = _lib.disable_signal_detection
-for _name in ("report", "toggle", "enable", "disable", "is_enabled", "enabled", "has_mpi_support",
-              "set_rusage_children", "set_rusage_self", "initialize", "init", "timemory_init",
-              "finalize", "timemory_finalize", "is_finalized", "get", "get_text", "clear", "size",
-              "get_hash", "add_hash_id", "get_hash_identifier", "enable_signal_detection",
-              "disable_signal_detection"):
-    globals()[_name] = _expose(getattr(_lib, _name))
-
-# ---- compiled submodules and classes, importable as timemory.<name> -----------------------
-settings = _lib.settings
-for _name in ("component", "storage", "scope", "units", "signals", "hardware_counters"):
-    _sys.modules[__name__ + "." + _name] = getattr(_lib, _name)
-    globals()[_name] = getattr(_lib, _name)
-_sys.modules[__name__ + ".settings"] = settings
-
-# Classes bound by the region area (shown in help(timemory) as timemory.libs.<name>).
-_classes = []
-for _name in ("auto_timer", "component_bundle", "manager", "rss_usage", "timer",
-              "component_decorator"):
-    if hasattr(_lib, _name):
-        globals()[_name] = getattr(_lib, _name)
-        if _name != "component_decorator":  # help(timemory) lists the seed's six classes
-            _classes.append(_name)
+# ---- everything taken from the compiled module: one table, applied in one loop ---------------
+# How each name is exposed as timemory.<name>:
+#   _FUNCTION      a Python function around the compiled one (_expose), listed in __all__
+#   _CLASS         the compiled class, listed in __all__ (help(timemory) shows it)
+#   _MODULE        the compiled submodule, also registered in sys.modules (importable)
+#   _CLASS_MODULE  both of the last two
+_FUNCTION, _CLASS, _MODULE, _CLASS_MODULE = "function", "class", "module", "class, module"
+_FROM_LIB = {
+    "report": _FUNCTION,
+    "toggle": _FUNCTION,
+    "enable": _FUNCTION,
+    "disable": _FUNCTION,
+    "is_enabled": _FUNCTION,
+    "enabled": _FUNCTION,
+    "has_mpi_support": _FUNCTION,
+    "set_rusage_children": _FUNCTION,
+    "set_rusage_self": _FUNCTION,
+    "initialize": _FUNCTION,
+    "init": _FUNCTION,
+    "timemory_init": _FUNCTION,
+    "finalize": _FUNCTION,
+    "timemory_finalize": _FUNCTION,
+    "is_finalized": _FUNCTION,
+    "get": _FUNCTION,
+    "get_text": _FUNCTION,
+    "clear": _FUNCTION,
+    "size": _FUNCTION,
+    "get_hash": _FUNCTION,
+    "add_hash_id": _FUNCTION,
+    "get_hash_identifier": _FUNCTION,
+    "enable_signal_detection": _FUNCTION,
+    "disable_signal_detection": _FUNCTION,
+    "auto_timer": _CLASS,
+    "component_bundle": _CLASS,
+    "component_decorator": _CLASS,
+    "manager": _CLASS,
+    "rss_usage": _CLASS,
+    "timer": _CLASS,
+    "settings": _CLASS_MODULE,  # a class whose attributes are the settings
+    "component": _MODULE,
+    "storage": _MODULE,
+    "scope": _MODULE,
+    "units": _MODULE,
+    "signals": _MODULE,
+    "hardware_counters": _MODULE,
+    "region": _MODULE,
+}
 
 __all__ = ["version_info", "build_info", "version", "libs", "LINE", "FUNC", "FILE", "line",
-           "func", "file", "frame", "report", "toggle", "enable", "disable", "is_enabled",
-           "enabled", "has_mpi_support", "set_rusage_children", "set_rusage_self",
-           "timemory_init", "timemory_finalize", "init", "initialize", "finalize", "get",
-           "get_text", "clear", "size", "get_hash", "add_hash_id", "get_hash_identifier",
-           "enable_signal_detection", "disable_signal_detection", "settings"] + _classes
+           "func", "file", "frame"]
+for _name, _how in _FROM_LIB.items():
+    _value = getattr(_lib, _name)
+    if _how == _FUNCTION:
+        _value = _expose(_value)
+    if _how in (_MODULE, _CLASS_MODULE):
+        _sys.modules[__name__ + "." + _name] = _value
+    if _how != _MODULE:
+        __all__.append(_name)
+    globals()[_name] = _value
 
 
 def _env_bool(name, default):
@@ -154,27 +193,7 @@ def _no_output_at_exit():
 
 _atexit.register(finalize if _env_bool("TIMEMORY_LIBRARY_DTOR", True) else _no_output_at_exit)
 
+# Python sub-packages used as attributes after a plain `import timemory` (timemory.trace.push).
+from . import bundle, profiler, trace, util  # noqa: E402,F401
 
-def _import_optional(name):
-    """Import timemory.<name>; a sub-package that is not there is skipped, one that fails to
-    import is reported (warning) without breaking `import timemory`."""
-    try:
-        return _importlib.import_module(__name__ + "." + name)
-    except ModuleNotFoundError as err:
-        if err.name != __name__ + "." + name:
-            _warnings.warn("timemory.{} is not available: {}".format(name, err))
-    except Exception as err:  # noqa: BLE001 - a broken optional sub-package must not break us
-        _warnings.warn("timemory.{} failed to import: {}".format(name, err))
-    return None
-
-
-# Sub-packages used as attributes after a plain `import timemory` (timemory.region.push, ...).
-for _name in ("region", "trace", "profiler", "util", "bundle"):
-    _mod = _import_optional(_name)
-    if _mod is not None:
-        globals()[_name] = _mod
-    elif hasattr(_lib, _name):
-        _sys.modules.setdefault(__name__ + "." + _name, getattr(_lib, _name))
-        globals()[_name] = getattr(_lib, _name)
-
-del _name, _mod, _lib
+del _name, _how, _value, _lib

@@ -1,11 +1,6 @@
-"""timemory.signals: the ``Signal`` enum used by ``timemory.enable_signal_detection``.
+"""timemory.signals: the signals timemory catches to write its outputs before the process dies.
 
-``import timemory`` registers the compiled ``signals`` submodule as ``timemory.signals``; this
-file re-exports it for direct imports.
+``import timemory`` registers the compiled submodule timemory.libs.libpytimemory.signals under this
+name (the table in timemory/__init__.py), so this file holds no code: it is here so that the
+package lists timemory.signals.
 """
-
-from .libs import libpytimemory as _lib
-
-globals().update({k: v for k, v in vars(_lib.signals).items() if not k.startswith("__")})
-enable_signal_detection = _lib.enable_signal_detection
-disable_signal_detection = _lib.disable_signal_detection

@@ -1,9 +1,6 @@
 """timemory.units: raw units as numbers (times in nanoseconds, memory in bytes).
 
-``import timemory`` registers the compiled ``units`` submodule as ``timemory.units``; this file
-re-exports it for direct imports.
+``import timemory`` registers the compiled submodule timemory.libs.libpytimemory.units under this
+name (the table in timemory/__init__.py), so this file holds no code: it is here so that the
+package lists timemory.units.
 """
-
-from .libs import libpytimemory as _lib
-
-globals().update({k: v for k, v in vars(_lib.units).items() if not k.startswith("__")})

@@ -334,3 +334,29 @@ def test_fake_profiler_and_aliases():
 
 if __name__ == "__main__":
     pytest.main([__file__, "-v"])
+
+
+def test_condition_gates_each_class_apart(output_dir, tmp_path):
+    # Profiler.condition() applies to profilers only: the tracer still runs, and the profiler
+    # starts again once the condition is true.
+    run_script(tmp_path, """
+        import sys
+        from timemory.profiler import Profiler, Config
+        from timemory.trace import Tracer, Config as TracerConfig
+        Config.only_filenames = [__file__]
+        TracerConfig.only_filenames = [__file__]
+        def gated(): return 1
+        def open_gate(): return 2
+        Profiler.condition(lambda: False)
+        p = Profiler(["wall_clock"])
+        assert p.start() == 0 and sys.getprofile() is None
+        gated()
+        with Tracer(["wall_clock"]):
+            assert sys.gettrace() is not None
+        Profiler.condition(lambda: True)
+        with p:
+            open_gate()
+    """)
+    names = [row[0] for row in graph(output_dir)]
+    assert any(n.startswith("open_gate/") for n in names), names
+    assert not any(n.startswith("gated/") for n in names), names

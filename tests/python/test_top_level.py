@@ -290,11 +290,16 @@ def test_later_capabilities_say_so():
     import timemory.roofline
     import timemory.api
 
-    for mod in (timemory.ert, timemory.roofline, timemory.mpi):
-        assert "not available yet" in mod.__doc__.lower() or "no mpi support" in mod.__doc__.lower()
+    for mod, what in ((timemory.ert, "empirical roofline toolkit"),
+                      (timemory.roofline, "roofline support"), (timemory.mpi, "MPI support")):
+        assert "This build has no " + what in mod.__doc__, mod.__doc__
     assert timemory.mpi.is_supported() is False
-    with pytest.raises(RuntimeError, match="not available yet"):
+    with pytest.raises(RuntimeError, match="this build has no roofline support"):
         timemory.roofline.plot_roofline()
+    with pytest.raises(RuntimeError, match="this build has no empirical roofline toolkit"):
+        timemory.ert.run()
+    with pytest.raises(RuntimeError, match="this build of timemory has no MPI support"):
+        timemory.mpi.enable_mpip()
     assert timemory.api.papi.working() == (timemory.hardware_counters.unavailable_reason() == "")
     assert timemory.api.cupti.available_metrics() == []
 

@@ -1,3 +1,3 @@
-"""timemory.api.cuda: CUDA helpers (none yet; see timemory.api.cupti)."""
+"""timemory.api.cuda: CUDA helpers (none in this build; GPU metrics are in timemory.api.cupti)."""
 
 available = False

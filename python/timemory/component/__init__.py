@@ -1,11 +1,6 @@
-"""timemory.component: the compiled `component` submodule of timemory.libs.libpytimemory.
+"""timemory.component: the component classes (WallClock, PeakRss, ...).
 
-`import timemory` registers the compiled submodule as `timemory.component`, so this file only runs
-when that did not happen; it then puts the compiled submodule in its own place.
+``import timemory`` registers the compiled submodule timemory.libs.libpytimemory.component under this
+name (the table in timemory/__init__.py), so this file holds no code: it is here so that the
+package lists timemory.component.
 """
-
-import sys as _sys
-
-from ..libs import libpytimemory as _lib
-
-_sys.modules[__name__] = _lib.component

@@ -1,13 +1,13 @@
 """timemory.ert: the empirical roofline toolkit (peak FLOP rates and bandwidths of this machine).
 
-Not available yet: the ERT kernels and their roofline JSON come with the roofline/ERT issue.
-``available`` is False and ``run()`` raises RuntimeError saying so.
+This build has no empirical roofline toolkit: ``available`` is False and ``run()`` raises
+RuntimeError saying so.
 """
 
 available = False
-reason = "not available yet: the empirical roofline toolkit comes with the roofline/ERT issue"
+reason = "this build has no empirical roofline toolkit (ERT kernels)"
 
 
 def run(*_args, **_kwargs):
-    """Run the ERT kernels: raises RuntimeError (not available yet)"""
+    """Run the ERT kernels: raises RuntimeError (this build has none)"""
     raise RuntimeError("timemory.ert: " + reason)

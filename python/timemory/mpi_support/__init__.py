@@ -1,14 +1,14 @@
 """timemory.mpi_support: MPI helpers.
 
-This build has no MPI support yet (``is_supported()`` is False): the distributed gathering of
-results comes with a later issue. The info functions say so and ``enable_mpip`` raises.
+This build has no MPI support (``is_supported()`` is False): every process writes its own
+results. The info functions say so and ``enable_mpip`` raises.
 """
 
 import os as _os
 
 __all__ = ["is_supported", "mpi_exe_info", "mpi_c_info", "mpi_cxx_info", "enable_mpip"]
 
-_MESSAGE = "timemory was built without MPI support (MPI comes with a later issue)"
+_MESSAGE = "this build of timemory has no MPI support"
 
 
 def is_supported():

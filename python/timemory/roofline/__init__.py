@@ -1,13 +1,13 @@
 """timemory.roofline: roofline plots from the cpu_roofline / gpu_roofline components and ERT data.
 
-Not available yet: the roofline components need hardware counters (PAPI/CUPTI) and the ERT,
-which come with later issues. ``available`` is False and the functions raise RuntimeError
+This build has no roofline support: it has neither the roofline components nor the empirical
+roofline toolkit (timemory.ert). ``available`` is False and the functions raise RuntimeError
 saying so. Generic plots of any timemory .json output are in timemory.plotting.
 """
 
 available = False
-reason = ("not available yet: roofline data needs the PAPI/CUPTI counters and the ERT that come "
-          "with the hardware-counters and roofline issues")
+reason = ("this build has no roofline support (no cpu_roofline/gpu_roofline components, no "
+          "empirical roofline toolkit)")
 
 __all__ = ["available", "reason", "plot_roofline", "read_ert"]
 
@@ -17,10 +17,10 @@ def _unavailable(name):
 
 
 def plot_roofline(*_args, **_kwargs):
-    """Plot a roofline: raises RuntimeError (not available yet)"""
+    """Plot a roofline: raises RuntimeError (this build has no roofline support)"""
     _unavailable("plot_roofline")
 
 
 def read_ert(*_args, **_kwargs):
-    """Read ERT results: raises RuntimeError (not available yet)"""
+    """Read ERT results: raises RuntimeError (this build has no roofline support)"""
     _unavailable("read_ert")

@@ -1,12 +1,6 @@
-"""timemory.settings: the compiled ``settings`` class of timemory.libs.libpytimemory.
+"""timemory.settings: every setting as a class attribute (``timemory.settings.verbose = 1``).
 
-Every setting is a class attribute (``timemory.settings.verbose = 1``); ``import timemory``
-registers the class itself as ``timemory.settings``, so this file only runs when that did not
-happen; it then puts the class in its own place.
+``import timemory`` registers the compiled settings class timemory.libs.libpytimemory.settings
+under this name (the table in timemory/__init__.py), so this file holds no code: it is here so that
+the package lists timemory.settings.
 """
-
-import sys as _sys
-
-from ..libs import libpytimemory as _lib
-
-_sys.modules[__name__] = _lib.settings

@@ -1,11 +1,6 @@
-"""timemory.storage: the compiled `storage` submodule of timemory.libs.libpytimemory.
+"""timemory.storage: the call-graph storage of each component (<Component>Storage).
 
-`import timemory` registers the compiled submodule as `timemory.storage`, so this file only runs
-when that did not happen; it then puts the compiled submodule in its own place.
+``import timemory`` registers the compiled submodule timemory.libs.libpytimemory.storage under this
+name (the table in timemory/__init__.py), so this file holds no code: it is here so that the
+package lists timemory.storage.
 """
-
-import sys as _sys
-
-from ..libs import libpytimemory as _lib
-
-_sys.modules[__name__] = _lib.storage

@@ -22,20 +22,10 @@ from ..libs.libpytimemory import trace as _ctrace
 from . import tracer as _impl
 from .tracer import *  # noqa: F401,F403  (its __all__ is the line tracer's public API)
 
-#: init(args="wall_clock", read_command_line=False, cmd=""): choose the trace components.
-init = _ctrace.init
-#: finalize(): matches init(); the last call closes open traces and writes the outputs.
-finalize = _ctrace.finalize
-#: push(key): open a trace (a name, or a hash from timemory.add_hash_id).
-push = _ctrace.push
-#: pop(key): close the most recent open trace of that name.
-pop = _ctrace.pop
-#: is_throttled(key): whether this thread stopped measuring the trace.
-is_throttled = _ctrace.is_throttled
-#: set_default(components): what traces measure from now on (timemory.region keeps its own set).
-set_default = _ctrace.set_default
-#: get_default(): ids of the components traces measure now.
-get_default = _ctrace.get_default
+# The compiled library-style traces (help(timemory.trace.<name>) describes each): init, finalize,
+# push, pop, is_throttled, and set_default/get_default (what traces measure; timemory.region keeps
+# its own set).
+_TRACES = ["init", "finalize", "push", "pop", "is_throttled", "set_default", "get_default"]
+globals().update({_name: getattr(_ctrace, _name) for _name in _TRACES})
 
-__all__ = list(_impl.__all__) + ["init", "finalize", "push", "pop", "is_throttled",
-                                 "set_default", "get_default"]
+__all__ = list(_impl.__all__) + _TRACES

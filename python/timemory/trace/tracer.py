@@ -18,17 +18,9 @@ import io
 import linecache
 import tokenize
 
-from ..libs.libpytimemory import profiler as _cprofiler
 from ..libs.libpytimemory import trace as _ctrace
-from ..profiler.profiler import (
-    _Decider,
-    _FilterConfig,
-    _HookUser,
-    _NoHook,
-    _Session,
-    _component_names,
-    _resolve_components,
-)
+from .._hooks import (Decider, FilterConfig, HookUser, NoHook, Session, component_names,
+                      resolve_components, validate)
 
 __all__ = [
     "Tracer",
@@ -46,7 +38,7 @@ __all__ = [
 tracer_function = _ctrace.tracer_function
 
 
-class Config(_FilterConfig):
+class Config(FilterConfig):
     """Tracer options, read when a tracing session starts.
 
     Rows are labelled ``[func/file.py:LINE]`` (LINE zero-padded to the file's line count);
@@ -158,7 +150,7 @@ def _code_rows(code):
     return def_line, rows, nlines
 
 
-class _TraceDecider(_Decider):
+class _TraceDecider(Decider):
     def rows(self, code):
         """None (not traced) or (def_line, [(line, text, bracket)])."""
         if not self.keep(code):
@@ -178,10 +170,10 @@ class _TraceDecider(_Decider):
 # ---- sessions ----------------------------------------------------------------------------------
 
 
-_session = _Session()  # its own: tracers nest apart from profilers
+_session = Session()  # its own: tracers nest apart from profilers
 
 
-class Tracer(_HookUser):
+class Tracer(HookUser):
     """Trace the lines of every (kept) Python function run while it runs, on the threads that
     start it. Decorator, context manager, or start/stop.
 
@@ -193,32 +185,18 @@ class Tracer(_HookUser):
     _hook_session = _session
     _hook_module = _ctrace
     _config = Config
-    _conditional_functor = staticmethod(lambda: True)
-
-    @staticmethod
-    def condition(functor):
-        Tracer._conditional_functor = staticmethod(functor)
-
-    @staticmethod
-    def is_enabled():
-        try:
-            return bool(Tracer._conditional_functor())
-        except Exception:
-            return False
-
     def __init__(self, components=[], **kwargs):
-        self.components = _component_names(components)
-        _cprofiler.validate(self.components)
+        self.components = validate(component_names(components))
         self.debug = kwargs.get("debug", False)
         self._count = 0
 
     def configure(self):
-        names = _resolve_components(self.components, "trace")
+        names = resolve_components(self.components, "trace")
         _ctrace.configure(names, decide=_TraceDecider(Config).rows)
         return names
 
 
-class FakeTracer(_NoHook):
+class FakeTracer(NoHook):
     """Same interface as Tracer, measures nothing (``notrace``)."""
 
 

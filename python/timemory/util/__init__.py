@@ -8,7 +8,7 @@
     with marker(["wall_clock"], key="setup", flat=False, timeline=False):
         ...
 
-`import timemory.util.marker as marker` also works and binds the same class (the seed
+`import timemory.util.marker as marker` also works and binds the same class (timemory 3's Python
 documentation writes it that way). How: ``timemory.util.marker`` is registered in ``sys.modules``
 as the ``marker`` class itself, so the import system finds it without a ``marker.py`` file, and
 ``import a.b.c as m`` binds the attribute ``a.b.c``, which is the class. ``auto_timer`` is
