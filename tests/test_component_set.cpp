@@ -11,6 +11,8 @@
 #include "timemory/core/registry.hpp"
 #include "timemory/core/results.hpp"
 
+#include "test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -28,15 +30,20 @@ struct finish_call {
 };
 thread_local finish_call this_thread_finish;
 
+void sample_sequence(double* raw) noexcept {
+    raw[0] = ++this_thread_sequence;
+}
+void record_finish(const double* start, const double* stop, std::uint64_t node) noexcept {
+    this_thread_finish = {start[0], stop[0], ++this_thread_sequence, node};
+}
+
 std::uint16_t add_sequence_component(const char* id, tim::finish_fn finish = nullptr) {
-    tim::component_info info;
-    info.index = tim::registry::dynamic_index;
-    info.id = id;
-    info.label = id;
-    info.description = "sequence number of its sample (test_component_set.cpp)";
-    info.sample = [](double* raw) noexcept { raw[0] = ++this_thread_sequence; };
-    info.finish = finish;
-    return tim::registry::add(std::move(info));
+    return tim::test::add_component(id, "sequence number of its sample",
+                                    [finish](tim::component_info& c) {
+                                        c.sample = &sample_sequence;
+                                        c.finish = finish;
+                                    })
+        .index;
 }
 
 struct seq_first {
@@ -51,9 +58,6 @@ struct seq_second {
     static constexpr unsigned raw_count = 1;
     static constexpr unsigned value_count = 1;
 };
-void record_finish(const double* start, const double* stop, std::uint64_t node) noexcept {
-    this_thread_finish = {start[0], stop[0], ++this_thread_sequence, node};
-}
 struct seq_late {
     static void sample(double* raw) noexcept { raw[0] = ++this_thread_sequence; }
     static void finish(const double* start, const double* stop, std::uint64_t node) noexcept {
@@ -69,23 +73,18 @@ const tim::component_info& info(std::uint16_t index) {
     return *tim::registry::at(index);
 }
 
-class ComponentSet : public ::testing::Test {
+class ComponentSet : public tim::test::results_test {
   protected:
     void SetUp() override {
-        (void)seq_first::index;
-        (void)seq_second::index;
-        (void)seq_late::index;
-        tim::clear_results();
+        results_test::SetUp();
         this_thread_sequence = 0.0;
         this_thread_finish = {};
     }
-    void TearDown() override { tim::clear_results(); }
 
     /// Sum of `index`'s values on the row labelled `label` (fails the test when absent).
     static double value_of(std::uint16_t index, const std::string& label) {
-        for (const auto& row : tim::component_view(tim::collect_results(true), info(index))) {
-            if (row.label == label) return row.inclusive[0].sum;
-        }
+        const auto rows = tim::test::rows_of(info(index));
+        if (const auto* row = tim::test::find_row(rows, label)) return row->inclusive[0].sum;
         ADD_FAILURE() << "no row '" << label << "' for " << info(index).id;
         return -1.0;
     }
@@ -115,16 +114,12 @@ TEST_F(ComponentSet, RuntimeBundleStopsInReverseOrder) {
 }
 
 TEST_F(ComponentSet, RegionsByNameStopInReverseOrder) {
-    const auto previous = tim::region::default_components();
-    std::string restore;
-    for (const auto* c : previous) {
-        if (!restore.empty()) restore += ',';
-        restore += c->id;
+    {
+        const tim::test::region_defaults_guard restore;
+        tim::region::set_default("test_seq_first,test_seq_second");
+        tim::region::push("by-name");
+        EXPECT_TRUE(tim::region::pop("by-name"));
     }
-    tim::region::set_default("test_seq_first,test_seq_second");
-    tim::region::push("by-name");
-    EXPECT_TRUE(tim::region::pop("by-name"));
-    tim::region::set_default(restore);
     expect_first_brackets_second("by-name");
 }
 
@@ -173,15 +168,63 @@ TEST_F(ComponentSet, CompileTimeBundleFinishesLateValuesAfterEveryStopSample) {
     EXPECT_NE(this_thread_finish.node, tim::no_node_id);
 }
 
+// The component a caller expects (Fast) is sampled inline only when the set is exactly it.
+thread_local int this_thread_fast_samples = 0;
+struct seq_first_inline {
+    static void sample(double* raw) noexcept {
+        ++this_thread_fast_samples;
+        seq_first::sample(raw);
+    }
+    static inline const std::uint16_t index = seq_first::index;
+    static constexpr unsigned raw_count = 1;
+    static constexpr unsigned value_count = 1;
+};
+
 TEST_F(ComponentSet, SingleComponentSetTakesTheFastPathWithTheSameValue) {
+    this_thread_fast_samples = 0;
     const tim::component_set set{tim::registry::parse_list("test_seq_first")};
     tim::frame_stack frames{"test frame"};
-    frames.open<seq_first>(set, tim::add_label("single"), 7);
+    frames.open<seq_first_inline>(set, tim::add_label("single"), 7);
     ++this_thread_sequence;  // something happens inside the frame
     double lap = -1;
-    frames.close_top<seq_first>(&lap);
-    EXPECT_EQ(lap, 2.0);  // 3 - 1
+    frames.close_top<seq_first_inline>(&lap);
+    EXPECT_EQ(this_thread_fast_samples, 2);  // start and stop, inline
+    EXPECT_EQ(lap, 2.0);                     // 3 - 1
     EXPECT_EQ(value_of(seq_first::index, "single"), 2.0);
+
+    // Any other set goes through the registry, with the same order and values.
+    this_thread_fast_samples = 0;
+    const tim::component_set pair{tim::registry::parse_list("test_seq_first,test_seq_second")};
+    frames.open<seq_first_inline>(pair, tim::add_label("not-single"), 8);
+    frames.close_top<seq_first_inline>();
+    EXPECT_EQ(this_thread_fast_samples, 0);
+    EXPECT_EQ(value_of(seq_first::index, "not-single"), 3.0);
+}
+
+TEST_F(ComponentSet, AMovedFromSetOrBundleMeasuresNothing) {
+    tim::component_set set{tim::registry::parse_list("test_seq_first")};
+    const tim::component_set moved = std::move(set);
+    EXPECT_EQ(moved.raw_total(), 1u);
+    EXPECT_TRUE(set.empty());  // NOLINT(bugprone-use-after-move): what a moved-from set is
+    EXPECT_EQ(set.raw_total(), 0u);
+    EXPECT_EQ(set.value_total(), 0u);
+
+    tim::runtime_bundle a{"moved-from", tim::registry::parse_list("test_seq_first")};
+    tim::runtime_bundle b{std::move(a)};
+    a.start();  // NOLINT(bugprone-use-after-move)
+    a.stop();
+    EXPECT_EQ(this_thread_sequence, 0.0);  // nothing sampled
+    b.start();
+    b.stop();
+    EXPECT_EQ(value_of(seq_first::index, "moved-from"), 1.0);
+}
+
+TEST_F(ComponentSet, InternedSetsAreOnePerListAndOrder) {
+    const auto ab = tim::registry::parse_list("test_seq_first,test_seq_second");
+    const auto ba = tim::registry::parse_list("test_seq_second,test_seq_first");
+    EXPECT_EQ(&tim::component_set::intern(ab), &tim::component_set::intern(ab));
+    EXPECT_NE(&tim::component_set::intern(ab), &tim::component_set::intern(ba));
+    EXPECT_EQ(tim::component_set::intern(ba).items(), ba);
 }
 
 TEST_F(ComponentSet, FramesClosedOutOfOrderKeepTheOthersSamples) {

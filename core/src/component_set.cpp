@@ -1,21 +1,22 @@
 #include "timemory/core/component_set.hpp"
 
 #include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
 
 namespace tim {
 
-component_set::component_set(std::vector<const component_info*> items) : m_items{std::move(items)} {
-    for (const auto* c : m_items) {
-        m_raw_total += c->raw_count;
-        m_value_total += c->value_count;
-    }
-    if (m_items.size() == 1) {
-        const auto* c = m_items.front();
-        if (c->raw_count == 1 && c->value_count == 1 && c->measure == nullptr &&
-            c->finish == nullptr) {
-            m_single = c->index;
-        }
-    }
+const component_set& component_set::intern(const std::vector<const component_info*>& items) {
+    struct interned {
+        std::mutex mutex;
+        std::map<std::vector<const component_info*>, std::unique_ptr<const component_set>> sets;
+    };
+    static auto* table = new interned{};  // never destroyed: frames may close during exit
+    std::lock_guard<std::mutex> lock{table->mutex};
+    auto& slot = table->sets[items];
+    if (!slot) slot = std::make_unique<const component_set>(items);
+    return *slot;
 }
 
 void component_set::record_each(thread_graph& graph, std::uint32_t node, const double* start,

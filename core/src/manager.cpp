@@ -1,8 +1,9 @@
 #include "timemory/core/manager.hpp"
 
+#include "timemory/core/frame_stack.hpp"
+
 #include "timemory/core/log.hpp"
 #include "timemory/core/output.hpp"
-#include "timemory/core/region.hpp"
 #include "timemory/core/results.hpp"
 #include "timemory/core/settings.hpp"
 
@@ -72,11 +73,8 @@ void finalize() {
     if (finalized.exchange(true)) return;
     arm_exit_hook();  // harmless if already armed
     const auto& s = settings::instance();
-    if (s.stack_clearing) {
-        if (auto n = region::close_all(); n != 0) {
-            log::warning(n, " region(s) still open at finalize were closed so their time is kept");
-        }
-    }
+    // Regions, markers and profiled calls of this thread: their time goes into these outputs.
+    if (s.stack_clearing) close_thread_frames("at finalize");
     if (s.auto_output) write_now(s.output_path);
     // Measurements after this point form a new collection (re-init semantics).
     clear_results();

@@ -15,8 +15,10 @@
 namespace tim::region {
 namespace {
 
-std::shared_ptr<const component_set> make_set(std::vector<const component_info*> items) {
-    return std::make_shared<const component_set>(std::move(items));
+// Sets are interned: open frames keep pointing at the set they were started with after the
+// default changes.
+const component_set* make_set(const std::vector<const component_info*>& items) {
+    return &component_set::intern(items);
 }
 
 // Regions and traces choose their components independently, as in timemory (COMPONENTS for
@@ -25,10 +27,8 @@ enum set_kind : std::size_t { region_set = 0, trace_set = 1, set_kinds = 2 };
 
 struct default_set_holder {
     std::mutex mutex;
-    std::shared_ptr<const component_set> set;  // null until first use or set_default
+    const component_set* set = nullptr;  // null until first use or set_default
     bool explicit_choice = false;
-    // Every set ever used stays alive: open frames point at the set they were started with.
-    std::vector<std::shared_ptr<const component_set>> history;
     std::atomic<std::uint32_t> generation{1};
 };
 default_set_holder& holder(set_kind kind) {
@@ -39,7 +39,7 @@ default_set_holder& holder(set_kind kind) {
 // Regions: settings.components, falling back to global_components, then wall_clock. Traces:
 // settings.trace_components first, then the same chain (timemory's priority for
 // TRACE_COMPONENTS), but never region::set_default's choice.
-std::shared_ptr<const component_set> set_from_settings(set_kind kind) {
+const component_set* set_from_settings(set_kind kind) {
     const auto& s = settings::instance();
     const char* name = "TIMEMORY_GLOBAL_COMPONENTS";
     const std::string* spec = &s.global_components;
@@ -59,7 +59,7 @@ std::shared_ptr<const component_set> set_from_settings(set_kind kind) {
     }
     std::vector<const component_info*> fallback;
     if (const auto* wall = registry::find("wall_clock")) fallback.push_back(wall);
-    return make_set(std::move(fallback));
+    return make_set(fallback);
 }
 
 struct throttle_state {
@@ -70,7 +70,7 @@ struct throttle_state {
 
 // This thread's copy of one default set, refreshed when set_default or the settings change.
 struct cached_set {
-    std::shared_ptr<const component_set> set;
+    const component_set* set = nullptr;
     std::uint32_t set_generation = 0;
     std::uint32_t settings_gen = ~0u;
 };
@@ -121,7 +121,6 @@ const component_set& current_set(thread_state& st, set_kind kind) {
         std::lock_guard<std::mutex> lock{h.mutex};
         if (!h.explicit_choice && (!h.set || cached.settings_gen != sgen)) {
             h.set = set_from_settings(kind);
-            h.history.push_back(h.set);
         }
         cached.set = h.set;
         cached.set_generation = gen;
@@ -194,8 +193,7 @@ void replace_default(set_kind kind, std::string_view components) {
     auto set = make_set(registry::parse_list(components));  // throws before changing anything
     auto& h = holder(kind);
     std::lock_guard<std::mutex> lock{h.mutex};
-    h.set = std::move(set);
-    h.history.push_back(h.set);
+    h.set = set;
     h.explicit_choice = true;
     h.generation.fetch_add(1, std::memory_order_release);
 }

@@ -163,7 +163,7 @@ TIMEMORY_INLINE frame_stack& sites() {
 class marker_site {
 public:
     marker_site(py::handle components, std::string label, scope_mode mode)
-        : m_set{region_detail::to_components_or_default(components)},
+        : m_set{&component_set::intern(region_detail::to_components_or_default(components))},
           m_label{std::move(label)},
           m_hash{add_label(m_label)},
           m_mode{mode},
@@ -175,7 +175,7 @@ public:
             frames.open_unmeasured(m_id);
             return;
         }
-        frames.open<hook_fast_component>(m_set, m_hash, m_id, 0, m_mode);
+        frames.open<hook_fast_component>(*m_set, m_hash, m_id, 0, m_mode);
     }
 
     /// Close this site's most recent frame on this thread; `lap` (if given) receives the values
@@ -192,7 +192,7 @@ public:
         if (lap != nullptr) {
             lap->clear();
             if ((*frames)[i].set != nullptr) {
-                lap->resize(m_set.value_total());
+                lap->resize(m_set->value_total());
                 values = lap->data();
             }
         }
@@ -204,12 +204,12 @@ public:
     std::string stop_report() {
         std::vector<double> lap;
         if (!stop(&lap) || lap.empty()) return m_label + " : (not measured)";
-        return m_label + " : " + region_detail::format_values(m_set.items(), lap.data());
+        return m_label + " : " + region_detail::format_values(m_set->items(), lap.data());
     }
 
     const std::string& label() const noexcept { return m_label; }
     hash_value hash() const noexcept { return m_hash; }
-    const std::vector<const component_info*>& components() const noexcept { return m_set.items(); }
+    const std::vector<const component_info*>& components() const noexcept { return m_set->items(); }
     scope_mode mode() const noexcept { return m_mode; }
 
 private:
@@ -218,7 +218,8 @@ private:
         return ++counter;
     }
 
-    component_set m_set;
+    /// Interned: a frame left open by a site that is gone still closes (at thread end).
+    const component_set* m_set;
     std::string m_label;
     hash_value m_hash;
     scope_mode m_mode;

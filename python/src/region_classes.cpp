@@ -22,6 +22,7 @@
 #include <pybind11/stl.h>
 
 #include <fstream>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -91,7 +92,10 @@ public:
         if (!m_bundle.running()) return;
         m_bundle.stop();
         const auto& last = m_bundle.last_values();
-        for (std::size_t i = 0; i < last.size(); ++i) m_total[i] += last[i];
+        // A value known later (GPU timers) is NaN here: it reaches the call graph, not the lap.
+        for (std::size_t i = 0; i < last.size(); ++i) {
+            if (!std::isnan(last[i])) m_total[i] += last[i];
+        }
         ++m_laps;
     }
     void reset() {

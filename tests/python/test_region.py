@@ -4,6 +4,7 @@ component_bundle, manager.
 
 Labels are unique per test; rows are read back through timemory.get().
 """
+import gc
 import os
 import threading
 import time
@@ -329,3 +330,25 @@ def test_marker_left_open_when_its_thread_ends_is_closed_and_its_time_kept(capfd
     depth, laps, seconds = one("marker_left_open_by_thread")
     assert laps == 1
     assert 0.05 <= seconds < 5.0
+
+
+def test_a_marker_site_dropped_while_started_is_still_closed_at_thread_end(capfd):
+    def work():
+        # The site object is gone right after start(); its frame stays open on this thread.
+        region.marker_site(["wall_clock", "cpu_clock"], "dropped_while_started").start()
+        gc.collect()
+        later = region.marker_site(["wall_clock"], "started_after_the_drop")
+        later.start()
+        later.stop()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    deadline = time.monotonic() + 10.0
+    while os.path.exists("/proc/self/task/{}".format(worker.native_id)):
+        assert time.monotonic() < deadline, "the worker thread did not exit"
+        time.sleep(0.01)
+    assert "1 marker(s) still open when their thread ended" in capfd.readouterr().err
+    assert one("dropped_while_started")[1] == 1
+    assert one("dropped_while_started", "cpu_clock")[1] == 1
+    assert one("started_after_the_drop")[1] == 1

@@ -143,8 +143,7 @@ private:
     hash_value m_hash;
     scope_mode m_mode;
     component_set m_set;
-    std::vector<double> m_start;
-    std::vector<double> m_stop;
+    std::vector<double> m_raw;  ///< start samples, then stop samples (one allocation)
     std::vector<double> m_last;
     thread_graph* m_graph = nullptr;
     std::uint32_t m_node = no_node;

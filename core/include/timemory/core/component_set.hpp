@@ -23,6 +23,8 @@
 
 #include <concepts>
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace tim {
@@ -51,7 +53,37 @@ TIMEMORY_INLINE void finish_on_node(finish_fn finish, thread_graph& graph, std::
 class component_set {
   public:
     component_set() = default;
-    explicit component_set(std::vector<const component_info*> items);
+    explicit component_set(std::vector<const component_info*> items) : m_items{std::move(items)} {
+        for (const auto* c : m_items) {
+            m_raw_total += c->raw_count;
+            m_value_total += c->value_count;
+        }
+        if (m_items.size() == 1) {
+            const auto* c = m_items.front();
+            if (c->raw_count == 1 && c->value_count == 1 && c->measure == nullptr &&
+                c->finish == nullptr) {
+                m_single = c->index;
+            }
+        }
+    }
+
+    // A moved-from set is empty (its sizes and fast path go with its items).
+    component_set(component_set&& other) noexcept { *this = std::move(other); }
+    component_set& operator=(component_set&& other) noexcept {
+        m_items = std::move(other.m_items);
+        m_raw_total = std::exchange(other.m_raw_total, 0u);
+        m_value_total = std::exchange(other.m_value_total, 0u);
+        m_single = std::exchange(other.m_single, no_single);
+        other.m_items.clear();
+        return *this;
+    }
+    component_set(const component_set&) = default;
+    component_set& operator=(const component_set&) = default;
+
+    /// The process-wide set of exactly these components, in this order, created on first use and
+    /// never freed: what a frame that may outlive its opener (a Python marker, a default that
+    /// changes while regions are open) points at.
+    static const component_set& intern(const std::vector<const component_info*>& items);
 
     const std::vector<const component_info*>& items() const noexcept { return m_items; }
     bool empty() const noexcept { return m_items.empty(); }
@@ -66,6 +98,8 @@ class component_set {
     template <typename Fast = void>
     TIMEMORY_INLINE void sample(double* raw) const noexcept {
         if constexpr (!std::is_void_v<Fast>) {
+            static_assert(Fast::raw_count == 1 && Fast::value_count == 1,
+                          "the fast path is for one sample and one value");
             if (TIMEMORY_LIKELY(m_single == Fast::index)) {
                 Fast::sample(raw);
                 return;

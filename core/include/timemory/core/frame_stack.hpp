@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 namespace tim {
@@ -125,5 +126,10 @@ class frame_stack {
 /// naming `owner` and the count) while the thread's graph still exists, then it is freed and
 /// `slot` set back to null.
 TIMEMORY_NOINLINE frame_stack& create_thread_frame_stack(frame_stack*& slot, const char* owner);
+
+/// Close every frame the calling thread has open, in all its stacks, so that their time is kept;
+/// each stack that had some says how many in one warning: "<n> <owner>(s) still open <when> were
+/// closed so their time is kept". Returns the total. finalize() calls it (settings.stack_clearing).
+std::size_t close_thread_frames(std::string_view when);
 
 }  // namespace tim
