@@ -1,5 +1,5 @@
-// Host time per kernel launch, bare and with timemory's CUPTI activity tracing on (issue #4's
-// "at most 1 µs per launch" target), in one process: the bare runs come first because tracing,
+// Host time per kernel launch, bare and with timemory's CUPTI activity tracing on (target: at
+// most 1 µs added per launch), in one process: the bare runs come first because tracing,
 // once started, stays on for the process.
 //
 //   build/bench/timemory-bench-cuda-launch [launches=20000] [repeats=7] [mode=timemory]

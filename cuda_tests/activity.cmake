@@ -1,4 +1,4 @@
-# CPU tests of the CUPTI activity part (issue #4): constructed CUPTI records fed to the record
+# CPU tests of the CUPTI activity part: constructed CUPTI records fed to the record
 # processor, the API callback body driven directly, the correlation table's pruning, activity
 # kind selection, what happens without a device, and that libcupti is loaded lazily. They run
 # everywhere. Only test_activity_cupti_api loads libcupti (and calls the two functions of it that

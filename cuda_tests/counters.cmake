@@ -1,4 +1,4 @@
-# CPU tests of cupti_counters (issue #5, device half): the metric catalogue for a named chip
+# CPU tests of cupti_counters: the metric catalogue for a named chip
 # (GH100) through the public tim::gpu::metrics API, which needs libcupti's host half but no GPU;
 # and the attribution of decoded ranges to the launches that made them, fed constructed values.
 # The GPU cases (metrics of kernels of known size) are in test_counters_device.cu, below.

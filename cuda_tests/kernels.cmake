@@ -1,4 +1,4 @@
-# timemory-cuda-kernel-tests (issue #4): nvcc-built instrumented kernels — saxpy, a Thrust sort
+# timemory-cuda-kernel-tests: nvcc-built instrumented kernels — saxpy, a Thrust sort
 # and reduce, two streams, kernels from two host threads, copies of known size — checked against
 # the call graph (cupti_activity / cupti_memory_bytes child rows, cuda_event values). Every GPU
 # case skips with the reason without a device; the CudaHostFallback cases run everywhere.

@@ -1,4 +1,4 @@
-// libcupti is mapped only into processes that really use CUPTI (issue #4). This is a plain
+// libcupti is mapped only into processes that really use CUPTI. This is a plain
 // timemory program: it links libtimemory alone, which dlopens the GPU plugin, measures regions
 // and asks for every CUPTI component. Afterwards /proc/self/maps shows the plugin mapped and,
 // without a device, no libcupti: the plugin does not link it (activity.cmake checks its NEEDED

@@ -20,8 +20,8 @@ for pkg in "${packages[@]}"; do
 done
 
 # Python packages the examples and the test suite import, for the python3 on PATH (the one CMake
-# finds), as "import-name:pip-name" pairs. numpy: the seed's profiler/tracer examples; hatchet:
-# the test that loads our .tree.json files.
+# finds), as "import-name:pip-name" pairs. numpy: the profiler/tracer examples of timemory 3's
+# Python documentation; hatchet: the test that loads our .tree.json files.
 pip_packages=(pytest:pytest numpy:numpy hatchet:llnl-hatchet)
 
 install_pip_packages() {

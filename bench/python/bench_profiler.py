@@ -13,7 +13,7 @@ interleaved so the machine's drift hits every variant alike):
 Function profilers: cProfile (default: builtins on, as `python -m cProfile` runs it), cProfile
 with builtins=False (what timemory records by default), timemory Profiler(["wall_clock"]).
 Line tracers: line_profiler's LineProfiler (the function added explicitly, as kernprof -l does)
-and timemory Tracer(["wall_clock"]). Targets (issue #3): Profiler slowdown <= cProfile's, Tracer
+and timemory Tracer(["wall_clock"]). Targets: Profiler slowdown <= cProfile's, Tracer
 slowdown <= line_profiler's.
 """
 import argparse

@@ -78,7 +78,8 @@ std::string format_text(const result_tree& tree, const component_info& info) {
     for (unsigned v = 0; v < values; ++v) units.push_back(display_unit_for(info.value_units(v)));
 
     // Header words. "MEAN " carries a trailing blank so that it sits one column left of centre
-    // exactly where timemory printed it; the seed's tables are the contract.
+    // exactly where timemory printed it; the tables of timemory 3's Python documentation are the
+    // contract.
     std::vector<column> columns;
     columns.push_back({"LABEL", align::left, 0});
     columns.push_back({"COUNT", align::right, 6});

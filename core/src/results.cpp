@@ -262,7 +262,8 @@ std::vector<component_record> component_view(const result_tree& tree, const comp
 }
 
 std::vector<const component_info*> recorded_components(const result_tree& tree) {
-    // Sorted by id, the order timemory 3 reported in (the seed shows cpu before wall).
+    // Sorted by id, the order timemory 3 reported in (its Python documentation shows cpu before
+    // wall).
     std::vector<const component_info*> out;
     for (const auto* info : registry::all()) {
         for (std::size_t i = 1; i < tree.nodes.size(); ++i) {

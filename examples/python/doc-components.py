@@ -1,4 +1,4 @@
-# Seed: "Individual Components", verbatim.
+# timemory 3's Python documentation, "Individual Components", verbatim.
 
 import time
 import timemory

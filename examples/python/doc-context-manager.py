@@ -1,11 +1,11 @@
-# Seed: "Context Managers". `fibonacci` (undefined in the seed) and the call of main() are added
-# (evident intent); the rest is verbatim.
+# timemory 3's Python documentation, "Context Managers". `fibonacci` (undefined there) and the
+# call of main() are added (evident intent); the rest is verbatim.
 
 import timemory
 from timemory.util import marker
 
 
-# evident intent: the seed calls an undefined `fibonacci`; it is the plain recursive function.
+# evident intent: the documentation calls an undefined `fibonacci`, the plain recursive function.
 def fibonacci(n):
     return n if n < 2 else fibonacci(n - 1) + fibonacci(n - 2)
 

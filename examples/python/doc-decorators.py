@@ -1,14 +1,14 @@
-# Seed: "Decorators". The seed's text is not runnable as printed; the two fixes of its evident
-# intent are marked "evident intent" below, and the calls at the end are added so it measures.
+# timemory 3's Python documentation, "Decorators". Not runnable as printed; the two fixes of its
+# evident intent are marked "evident intent" below; the calls at the end are added so it measures.
 
 import timemory
-# evident intent: the seed writes `import timemory.util.marker as marker, auto_timer`, which
-# imports a top-level module named `auto_timer`; it means marker and auto_timer from util.
+# evident intent: the documentation writes `import timemory.util.marker as marker, auto_timer`,
+# importing a top-level module `auto_timer`; it means marker and auto_timer from util.
 import timemory.util.marker as marker
 from timemory.util import auto_timer
 
 
-# evident intent: the seed calls an undefined `fibonacci`; it is the plain recursive function.
+# evident intent: the documentation calls an undefined `fibonacci`, the plain recursive function.
 def fibonacci(n):
     return n if n < 2 else fibonacci(n - 1) + fibonacci(n - 2)
 

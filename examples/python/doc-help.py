@@ -1,4 +1,4 @@
-# Seed: "Contents": $ python -c "import timemory; help(timemory)"
+# timemory 3's Python documentation, "Contents": $ python -c "import timemory; help(timemory)"
 import timemory
 
 help(timemory)

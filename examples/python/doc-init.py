@@ -1,4 +1,4 @@
-# Seed: "Initialization and Finalization", verbatim.
+# timemory 3's Python documentation, "Initialization and Finalization", verbatim.
 
 import timemory
 

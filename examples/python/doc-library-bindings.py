@@ -1,5 +1,5 @@
-# Seed: "Library Bindings". The seed uses undefined work/sleep helpers; they are defined here
-# (evident intent: busy work and sleep of the given duration). The rest is verbatim.
+# timemory 3's Python documentation, "Library Bindings". It uses undefined work/sleep helpers,
+# defined here (evident intent: busy work and sleep of the given duration). The rest is verbatim.
 # DOC_EXAMPLE_TIME_SCALE (default 1.0) scales both durations, so tests can run it quickly.
 
 import os

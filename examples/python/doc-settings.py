@@ -1,4 +1,5 @@
-# Seed: "Settings" (Direct Modification, then Environment Variables), verbatim.
+# timemory 3's Python documentation, "Settings" (Direct Modification, Environment Variables):
+# verbatim.
 
 import timemory
 
