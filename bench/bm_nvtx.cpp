@@ -10,8 +10,8 @@
 // whether a region observer is installed. BM_PushPop_NoComponents is the graph's push and pop
 // with the observer branch (what mirroring adds to); BM_PushPop_WallClock a compile-time bundle
 // with wall_clock; BM_Baseline_EmptyLoop the benchmark loop alone.
-#include "timemory/core/plugins.hpp"
 #include "timemory/core/observer.hpp"
+#include "timemory/core/plugins.hpp"
 #include "timemory/timemory.hpp"
 
 #include <benchmark/benchmark.h>

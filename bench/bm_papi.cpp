@@ -85,7 +85,6 @@ void BM_PushPop_RegionByName(benchmark::State& state) {
 }
 BENCHMARK(BM_PushPop_RegionByName);
 
-
 }  // namespace
 
 int main(int argc, char** argv) {

@@ -124,9 +124,10 @@ int main(int argc, char** argv) {
         s.cupti_attribution = "external";
         s.changed();
     } else if (mode != "timemory") {
-        std::printf("unknown mode '%s' (timemory, external, cupti-kernels, cupti-callbacks, "
-                    "cupti-both)\n",
-                    mode.c_str());
+        std::printf(
+            "unknown mode '%s' (timemory, external, cupti-kernels, cupti-callbacks, "
+            "cupti-both)\n",
+            mode.c_str());
         return 2;
     }
     // Tracing on: a region that samples cupti_activity starts the CUPTI session; every launch in

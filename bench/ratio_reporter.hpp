@@ -13,7 +13,7 @@
 namespace tim::bench {
 
 class ratio_reporter : public benchmark::ConsoleReporter {
-public:
+  public:
     /// median: the median aggregate of repetitions (or the single run); best: the lowest run,
     /// for benchmarks whose cost moves with machine load (system calls).
     enum class statistic { median, best };
@@ -26,7 +26,8 @@ public:
         for (const auto& run : runs) {
             if (run.error_occurred) continue;
             const bool aggregate = run.run_type == Run::RT_Aggregate;
-            if (m_stat == statistic::best ? aggregate : aggregate && run.aggregate_name != "median") {
+            if (m_stat == statistic::best ? aggregate
+                                          : aggregate && run.aggregate_name != "median") {
                 continue;
             }
             const double ns = run.GetAdjustedCPUTime();
@@ -47,7 +48,7 @@ public:
         }
     }
 
-private:
+  private:
     std::string m_baseline;
     statistic m_stat;
     std::map<std::string, double> m_times;

@@ -6,6 +6,7 @@ set -euo pipefail
 
 packages=(
     cmake ninja-build g++ pkg-config       # toolchain
+    clang-format-14                        # the format check (scripts/check-format.sh)
     libgtest-dev libbenchmark-dev          # tests and benchmarks
     nlohmann-json3-dev                     # JSON outputs
     libpapi-dev                            # hardware counters (optional at build time)

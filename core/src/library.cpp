@@ -22,7 +22,9 @@ auto guarded(const char* what, F&& fn) noexcept {
     using result = decltype(fn());
     if constexpr (!std::is_void_v<result>) return result{-1};
 }
-const char* safe(const char* s) { return s ? s : ""; }
+const char* safe(const char* s) {
+    return s ? s : "";
+}
 }  // namespace
 
 extern "C" {
@@ -76,7 +78,8 @@ void timemory_pop_trace(const char* name) {
 }
 
 int timemory_is_throttled(const char* name) {
-    return guarded("timemory_is_throttled", [&] { return tim::region::is_throttled(safe(name)) ? 1 : 0; });
+    return guarded("timemory_is_throttled",
+                   [&] { return tim::region::is_throttled(safe(name)) ? 1 : 0; });
 }
 
 }  // extern "C"

@@ -5,13 +5,13 @@
 #include "timemory/core/output.hpp"
 #include "timemory/core/settings.hpp"
 
-#include <mutex>
 #include <pwd.h>
 #include <unistd.h>
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 extern char** environ;

@@ -6,10 +6,10 @@
 #include "timemory/core/registry.hpp"
 #include "timemory/core/settings.hpp"
 
+#include <time.h>
 #include <atomic>
 #include <memory>
 #include <mutex>
-#include <time.h>
 #include <unordered_map>
 
 namespace tim::region {
@@ -174,8 +174,7 @@ bool close(std::string_view name) {
     frame_stack* fs = this_frames;
     // Runtime off: pops are as silent as pushes (regions opened before disabling are still
     // closed below, so nothing measured is lost).
-    const std::size_t i =
-        fs != nullptr ? fs->find_last(hash_label(name)) : frame_stack::npos;
+    const std::size_t i = fs != nullptr ? fs->find_last(hash_label(name)) : frame_stack::npos;
     if (i == frame_stack::npos) {
         if (is_enabled() || (fs != nullptr && !fs->empty())) {
             log::warning("pop of '", name, "' without a matching push; ignored");
@@ -200,22 +199,34 @@ void replace_default(set_kind kind, std::string_view components) {
 
 }  // namespace
 
-void set_default(std::string_view components) { replace_default(region_set, components); }
+void set_default(std::string_view components) {
+    replace_default(region_set, components);
+}
 
 std::vector<const component_info*> default_components() {
     return current_set(state(), region_set).items();
 }
 
-void set_trace_default(std::string_view components) { replace_default(trace_set, components); }
+void set_trace_default(std::string_view components) {
+    replace_default(trace_set, components);
+}
 
 std::vector<const component_info*> trace_default_components() {
     return current_set(state(), trace_set).items();
 }
 
-void push(std::string_view name) { open(name, false); }
-bool pop(std::string_view name) { return close(name); }
-void push_trace(std::string_view name) { open(name, true); }
-bool pop_trace(std::string_view name) { return close(name); }
+void push(std::string_view name) {
+    open(name, false);
+}
+bool pop(std::string_view name) {
+    return close(name);
+}
+void push_trace(std::string_view name) {
+    open(name, true);
+}
+bool pop_trace(std::string_view name) {
+    return close(name);
+}
 
 bool is_throttled(std::string_view name) {
     if (this_state_ptr == nullptr) return false;
@@ -223,8 +234,12 @@ bool is_throttled(std::string_view name) {
     return it != this_state_ptr->throttles.end() && it->second.throttled;
 }
 
-std::size_t close_all() { return this_frames != nullptr ? this_frames->close_all() : 0; }
+std::size_t close_all() {
+    return this_frames != nullptr ? this_frames->close_all() : 0;
+}
 
-std::size_t open_count() { return this_frames != nullptr ? this_frames->size() : 0; }
+std::size_t open_count() {
+    return this_frames != nullptr ? this_frames->size() : 0;
+}
 
 }  // namespace tim::region

@@ -5,11 +5,11 @@
 #include "timemory/core/registry.hpp"
 #include "timemory/core/settings.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <functional>
 #include <mutex>
 #include <utility>
-#include <unistd.h>
 
 namespace tim {
 namespace {
@@ -24,7 +24,7 @@ struct edge_key {
 };
 
 class tree_builder {
-public:
+  public:
     explicit tree_builder(bool collapse) {
         m_tree.collapsed_threads = collapse;
         m_tree.nodes.emplace_back();
@@ -113,7 +113,7 @@ public:
 
     result_tree take() { return std::move(m_tree); }
 
-private:
+  private:
     result_tree m_tree;
     std::map<edge_key, std::size_t> m_edges;
     /// graph id -> (graph node index -> tree node index, the graph's tid)
@@ -177,7 +177,9 @@ result_tree collect_results(bool collapse_threads) {
     return tree;
 }
 
-result_tree collect_results() { return collect_results(settings::instance().collapse_threads); }
+result_tree collect_results() {
+    return collect_results(settings::instance().collapse_threads);
+}
 
 double component_record::self_percent(unsigned value) const noexcept {
     if (value >= inclusive.size() || inclusive[value].sum <= 0.0) return 0.0;
@@ -250,7 +252,8 @@ std::vector<component_record> component_view(const result_tree& tree, const comp
         }
         for (unsigned v = 0; v < count; ++v) {
             auto& e = row.exclusive[v];
-            if (row.inclusive[v].empty() || row.inclusive[v].min >= 0.0) e.sum = std::max(0.0, e.sum);
+            if (row.inclusive[v].empty() || row.inclusive[v].min >= 0.0)
+                e.sum = std::max(0.0, e.sum);
             e.min = e.count ? e.sum / static_cast<double>(e.count) : 0.0;
             e.max = e.min;
             e.shift = e.min;

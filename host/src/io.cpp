@@ -50,7 +50,7 @@ void register_io(std::string_view id, std::vector<std::string_view> aliases,
                  std::string_view rate_description) {
     // Amount and rate: not integral, since the rate is a quotient.
     component_info info = detail::describe_component(id, std::move(aliases), id, class_name,
-                                           unit_kind::memory, false, description);
+                                                     unit_kind::memory, false, description);
     info.values = {{id, amount_description, unit_kind::memory},
                    {rate_label, rate_description, unit_kind::rate}};
     info.unavailable = io_unreadable;

@@ -13,7 +13,8 @@ namespace {
 component_info rusage_info(std::string_view id, std::vector<std::string_view> aliases,
                            std::string_view label, std::string_view class_name, unit_kind units,
                            std::string_view description) {
-    return detail::describe_component(id, std::move(aliases), label, class_name, units, true, description);
+    return detail::describe_component(id, std::move(aliases), label, class_name, units, true,
+                                      description);
 }
 
 struct registrar {

@@ -10,15 +10,15 @@ namespace {
 component_info clock_info(std::string_view id, std::vector<std::string_view> aliases,
                           std::string_view label, std::string_view class_name,
                           std::string_view description) {
-    return detail::describe_component(id, std::move(aliases), label, class_name, unit_kind::timing, true,
-                            description);
+    return detail::describe_component(id, std::move(aliases), label, class_name, unit_kind::timing,
+                                      true, description);
 }
 
 component_info util_info(std::string_view id, std::vector<std::string_view> aliases,
                          std::string_view label, std::string_view class_name,
                          std::string_view description) {
-    return detail::describe_component(id, std::move(aliases), label, class_name, unit_kind::percent, false,
-                            description);
+    return detail::describe_component(id, std::move(aliases), label, class_name, unit_kind::percent,
+                                      false, description);
 }
 
 struct registrar {

@@ -8,9 +8,9 @@ namespace {
 
 struct registrar {
     registrar() {
-        detail::register_component<trip_count>(detail::describe_component("trip_count", {}, "trip_count",
-                                                                "TripCount", unit_kind::count, true,
-                                                                "Number of times a region ran"));
+        detail::register_component<trip_count>(
+            detail::describe_component("trip_count", {}, "trip_count", "TripCount",
+                                       unit_kind::count, true, "Number of times a region ran"));
     }
 };
 

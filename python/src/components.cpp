@@ -112,7 +112,8 @@ py::object display_unit_of(const component_info& info) {
 
 template <typename F>
 void add_static(py::object& cls, const char* name, F&& f, const char* doc) {
-    cls.attr(name) = py::staticmethod(py::cpp_function(std::forward<F>(f), py::name(name), py::doc(doc)));
+    cls.attr(name) =
+        py::staticmethod(py::cpp_function(std::forward<F>(f), py::name(name), py::doc(doc)));
 }
 
 py::object make_class(const component_info& info, py::module_& m) {
@@ -123,12 +124,14 @@ py::object make_class(const component_info& info, py::module_& m) {
     ns["__module__"] = "timemory.component";
     ns["__qualname__"] = std::string{info.class_name};
     std::string doc = std::string{info.description} + " (component '" + std::string{info.id} + "')";
-    if (!reason.empty()) doc += "\n\nNot available here: " + reason + ". Every method is a no-op and get() returns None.";
+    if (!reason.empty())
+        doc += "\n\nNot available here: " + reason +
+               ". Every method is a no-op and get() returns None.";
     ns["__doc__"] = doc;
     ns["available"] = py::bool_(reason.empty());
     ns["has_value"] = py::bool_(true);
-    py::object metaclass = py::reinterpret_borrow<py::object>(
-        reinterpret_cast<PyObject*>(Py_TYPE(t.base.ptr())));
+    py::object metaclass =
+        py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(Py_TYPE(t.base.ptr())));
     py::object cls = metaclass(std::string{info.class_name}, py::make_tuple(t.base), ns);
 
     py::object base_init = t.base.attr("__init__");
@@ -139,23 +142,37 @@ py::object make_class(const component_info& info, py::module_& m) {
         py::name("__init__"), py::is_method(cls), py::arg("label") = "",
         py::doc("Create a stand-alone component; `label` names its call-graph node when pushed"));
     const component_info* ip = &info;
-    add_static(cls, "id", [ip] { return std::string{ip->id}; }, "Primary string id, e.g. 'wall_clock'");
-    add_static(cls, "label", [ip] { return std::string{ip->label}; }, "Output label (file stem and METRIC column)");
-    add_static(cls, "description", [ip] { return std::string{ip->description}; }, "What this component measures");
-    add_static(cls, "unit", [ip] { return unit_of(*ip); }, "Raw units per display unit (tuple when multi-valued)");
-    add_static(cls, "display_unit", [ip] { return display_unit_of(*ip); }, "Display unit name (tuple when multi-valued)");
-    add_static(cls, "index", [index] { return component_enum(index); }, "The timemory.component.id value");
-    // Asked each time: papi_array becomes available once settings.papi_events names a countable event.
-    add_static(cls, "is_available", [ip] { return registry::unavailable_reason(*ip).empty(); },
-               "Whether this component can measure here");
-    add_static(cls, "unavailable_reason", [ip] { return registry::unavailable_reason(*ip); },
-               "Why the component cannot measure here ('' when it can)");
+    add_static(
+        cls, "id", [ip] { return std::string{ip->id}; }, "Primary string id, e.g. 'wall_clock'");
+    add_static(
+        cls, "label", [ip] { return std::string{ip->label}; },
+        "Output label (file stem and METRIC column)");
+    add_static(
+        cls, "description", [ip] { return std::string{ip->description}; },
+        "What this component measures");
+    add_static(
+        cls, "unit", [ip] { return unit_of(*ip); },
+        "Raw units per display unit (tuple when multi-valued)");
+    add_static(
+        cls, "display_unit", [ip] { return display_unit_of(*ip); },
+        "Display unit name (tuple when multi-valued)");
+    add_static(
+        cls, "index", [index] { return component_enum(index); }, "The timemory.component.id value");
+    // Asked each time: papi_array becomes available once settings.papi_events names a countable
+    // event.
+    add_static(
+        cls, "is_available", [ip] { return registry::unavailable_reason(*ip).empty(); },
+        "Whether this component can measure here");
+    add_static(
+        cls, "unavailable_reason", [ip] { return registry::unavailable_reason(*ip); },
+        "Why the component cannot measure here ('' when it can)");
     py::setattr(m, py::str(std::string{info.class_name}), cls);
     return cls;
 }
 
 void bind_base(py::module_& m) {
-    py::class_<component_object> base(m, "_Component",
+    py::class_<component_object> base(
+        m, "_Component",
         "Base of every component class: a stopwatch over one component that records into the "
         "call graph between push() and pop()");
     base.def(py::init([](std::uint16_t index, const std::string& label) {
@@ -184,36 +201,56 @@ void bind_base(py::module_& m) {
              "Record what was measured since push() into the call-graph node (one entry per "
              "push/pop pair) and leave the node")
         .def("reset", self_op(&component_object::reset), "Forget every lap")
-        .def("mark_begin", [](py::object self) { return self; }, "No-op (kept for timemory compatibility)")
-        .def("mark_end", [](py::object self) { return self; }, "No-op (kept for timemory compatibility)")
+        .def(
+            "mark_begin", [](py::object self) { return self; },
+            "No-op (kept for timemory compatibility)")
+        .def(
+            "mark_end", [](py::object self) { return self; },
+            "No-op (kept for timemory compatibility)")
         .def("get", &displayed,
              "Accumulated value in display units (settings.timing_units / memory_units, re-read "
              "each call); a tuple for multi-valued components, None when unavailable")
         .def("get_raw", &raw, "Accumulated value in raw units (ns, bytes, counts)")
         .def("get_last", &last_lap, "Value of the last lap in display units")
         .def("laps", &component_object::laps, "Number of start/stop pairs")
-        .def("key", [](const component_object& c) { return c.label; }, "This instance's label")
-        .def("rekey", [](py::object self, const std::string& label) {
-                 auto& c = self.cast<component_object&>();
-                 if (c.pushed) throw py::value_error("rekey() while pushed: pop() first");
-                 c.label = label;
-                 return self;
-             }, py::arg("label"), "Change the label (not while pushed)")
-        .def("hash", [](const component_object& c) { return hash_label(c.label.empty() ? c.info->id : std::string_view{c.label}); },
-             "Hash of the label as used in the call graph")
+        .def(
+            "key", [](const component_object& c) { return c.label; }, "This instance's label")
+        .def(
+            "rekey",
+            [](py::object self, const std::string& label) {
+                auto& c = self.cast<component_object&>();
+                if (c.pushed) throw py::value_error("rekey() while pushed: pop() first");
+                c.label = label;
+                return self;
+            },
+            py::arg("label"), "Change the label (not while pushed)")
+        .def(
+            "hash",
+            [](const component_object& c) {
+                return hash_label(c.label.empty() ? c.info->id : std::string_view{c.label});
+            },
+            "Hash of the label as used in the call graph")
         .def_property_readonly("running", [](const component_object& c) { return c.running; })
         .def_property_readonly("pushed", [](const component_object& c) { return c.pushed; })
         .def("__enter__", self_op(&component_object::start))
-        .def("__exit__", [](component_object& c, py::args) { c.stop(); return false; })
-        .def("__str__", [](const component_object& c) {
-            if (!c.available) return std::string{c.info->id} + ": not available (" + registry::unavailable_reason(*c.info) + ")";
-            return format_values(*c.info, c.accum);
-        })
+        .def("__exit__",
+             [](component_object& c, py::args) {
+                 c.stop();
+                 return false;
+             })
+        .def("__str__",
+             [](const component_object& c) {
+                 if (!c.available)
+                     return std::string{c.info->id} + ": not available (" +
+                            registry::unavailable_reason(*c.info) + ")";
+                 return format_values(*c.info, c.accum);
+             })
         .def("__repr__", [](py::object self) {
             const auto& c = self.cast<const component_object&>();
             std::string text = std::string{c.info->class_name} + "('" + c.label + "')";
             if (!c.available) return text + " <not available>";
-            return text + " laps=" + std::to_string(c.laps()) + ":" + format_values(*c.info, c.accum);
+            return text + " laps=" + std::to_string(c.laps()) + ":" +
+                   format_values(*c.info, c.accum);
         });
     base.attr("__module__") = "timemory.component";
     table().base = base;
@@ -296,7 +333,8 @@ void component_object::pop() {
     if (same_thread) {
         graph->pop(node);
     } else {
-        log::warning("component '", label, "': pop() on another thread than push(); the "
+        log::warning("component '", label,
+                     "': pop() on another thread than push(); the "
                      "measurement is kept but the node stays open on the pushing thread");
     }
     graph = nullptr;
@@ -319,7 +357,8 @@ std::string display_unit_name(const component_info& info, unsigned v) {
 
 double display_value(const component_info& info, unsigned v, const accumulator& acc) {
     const auto kind = info.value_units(v);
-    const double total = (kind == unit_kind::percent || kind == unit_kind::rate) ? acc.mean() : acc.sum;
+    const double total =
+        (kind == unit_kind::percent || kind == unit_kind::rate) ? acc.mean() : acc.sum;
     return total / display_scale(info, v);
 }
 
@@ -339,7 +378,9 @@ std::string format_values(const component_info& info, const std::vector<accumula
     return out;
 }
 
-py::object component_enum(std::uint16_t index) { return table().enum_type(index); }
+py::object component_enum(std::uint16_t index) {
+    return table().enum_type(index);
+}
 
 const component_info& resolve_component(py::handle obj) {
     auto& t = table();
@@ -362,9 +403,10 @@ const component_info& resolve_component(py::handle obj) {
         if (info == nullptr) unknown_index(index);
         return *info;
     }
-    throw py::type_error("timemory: a component is named by a string id, a timemory.component.id "
-                         "value or a component class, not " +
-                         py::str(py::type::handle_of(obj).attr("__name__")).cast<std::string>());
+    throw py::type_error(
+        "timemory: a component is named by a string id, a timemory.component.id "
+        "value or a component class, not " +
+        py::str(py::type::handle_of(obj).attr("__name__")).cast<std::string>());
 }
 
 std::vector<const component_info*> resolve_components(py::handle objs) {
@@ -409,26 +451,38 @@ void init_components(py::module_& root) {
     bind_enum(m);
     for (const auto* info : registry::all()) table().classes[info->index] = make_class(*info, m);
 
-    m.def("is_available", [](py::handle obj) {
+    m.def(
+        "is_available",
+        [](py::handle obj) {
             try {
                 return registry::unavailable_reason(resolve_component(obj)).empty();
             } catch (const py::value_error&) {
                 return false;
             }
-        }, py::arg("component"), "Whether the named component (id, alias, enum or class) can measure here");
-    m.def("get_generator", [](py::handle key) -> py::object {
+        },
+        py::arg("component"),
+        "Whether the named component (id, alias, enum or class) can measure here");
+    m.def(
+        "get_generator",
+        [](py::handle key) -> py::object {
             try {
                 return table().classes.at(resolve_component(key).index);
             } catch (const py::value_error&) {
                 return py::cpp_function([](py::args, py::kwargs) { return py::none(); });
             }
-        }, py::arg("key"), "A callable creating the named component (returns None for unknown names)");
-    m.def("get_types", [] {
+        },
+        py::arg("key"), "A callable creating the named component (returns None for unknown names)");
+    m.def(
+        "get_types",
+        [] {
             std::vector<std::string> out;
             for (const auto* info : registry::all()) out.emplace_back(info->class_name);
             return out;
-        }, "Class names of every registered component");
-    m.def("get_available_types", [](bool arithmetic) {
+        },
+        "Class names of every registered component");
+    m.def(
+        "get_available_types",
+        [](bool arithmetic) {
             std::vector<std::string> out;
             for (const auto* info : registry::all()) {
                 if (!registry::unavailable_reason(*info).empty()) continue;
@@ -436,7 +490,8 @@ void init_components(py::module_& root) {
                 out.emplace_back(info->class_name);
             }
             return out;
-        }, py::arg("arithmetic") = false,
+        },
+        py::arg("arithmetic") = false,
         "Class names of the components that can measure here (single-valued only if arithmetic)");
 }
 

@@ -33,8 +33,8 @@ struct component_object {
     thread_graph* graph = nullptr;
     std::uint32_t node = no_node;
     bool pushed = false;
-    bool pending = false;               ///< a stop happened since push()
-    std::vector<double> pending_values; ///< sum of the stops since push(), raw units
+    bool pending = false;                ///< a stop happened since push()
+    std::vector<double> pending_values;  ///< sum of the stops since push(), raw units
 
     component_object() = default;
     component_object(const component_object&) = delete;

@@ -214,7 +214,7 @@ TIMEMORY_NOINLINE bool decide_builtin(PyObject* function, std::uint32_t generati
 TIMEMORY_INLINE void open(const profiler_config& cfg, PyFrameObject* frame, PyObject* c_function,
                           hash_value hash) {
     this_calls->open<hook_fast_component>(cfg.components, hash, word(frame), word(c_function),
-                                        cfg.mode, cfg.nvtx);
+                                          cfg.mode, cfg.nvtx);
 }
 
 TIMEMORY_INLINE void close_top() {
@@ -250,8 +250,8 @@ int profile_hook(PyObject*, PyFrameObject* frame, int what, PyObject* arg) {
             if (st.on_top(frame, nullptr)) close_top();
             break;
         case PyTrace_C_CALL: {
-            if (st.draining || cfg == nullptr || !cfg->trace_c ||
-                st.depth() >= cfg->max_depth || !is_enabled())
+            if (st.draining || cfg == nullptr || !cfg->trace_c || st.depth() >= cfg->max_depth ||
+                !is_enabled())
                 break;
             // Builtins are attributed to their caller's file: only under a kept caller.
             PyCodeObject* code = PyFrame_GetCode(frame);

@@ -3,8 +3,8 @@
 //
 //   region.push("solve"); ...; region.pop("solve")        # default components (set_default)
 //   site = region.marker_site(["wall_clock"], "solve")     # components parsed, label hashed once
-//   site.start(); ...; site.stop()                         # reentrant, per thread (marker's hot path)
-//   d = timemory.component_decorator(["wall_clock"], "solve", "flat")   # push+start now,
+//   site.start(); ...; site.stop()                         # reentrant, per thread (marker's hot
+//   path) d = timemory.component_decorator(["wall_clock"], "solve", "flat")   # push+start now,
 //   d.stop()                                               # stop+pop (or when destroyed)
 //
 // Python tests: tests/python/test_region.py, test_util.py.
@@ -57,10 +57,9 @@ void append_components(py::handle obj, std::vector<const component_info*>& out, 
     }
     if (py::isinstance<py::int_>(obj)) {
         const auto index = obj.cast<long long>();
-        const component_info* c =
-            index >= 0 && index < static_cast<long long>(max_components)
-                ? registry::at(static_cast<std::uint16_t>(index))
-                : nullptr;
+        const component_info* c = index >= 0 && index < static_cast<long long>(max_components)
+                                      ? registry::at(static_cast<std::uint16_t>(index))
+                                      : nullptr;
         if (c == nullptr) {
             throw py::value_error("no component has index " + std::to_string(index));
         }
@@ -71,9 +70,10 @@ void append_components(py::handle obj, std::vector<const component_info*>& out, 
         append_components(obj(), out, depth + 1);
         return;
     }
-    throw py::type_error("components must be names (str), timemory.component.id values, "
-                         "indices or lists of those; got " +
-                         py::str(py::type::of(obj)).cast<std::string>());
+    throw py::type_error(
+        "components must be names (str), timemory.component.id values, "
+        "indices or lists of those; got " +
+        py::str(py::type::of(obj)).cast<std::string>());
 }
 
 std::string lower(std::string text) {
@@ -103,21 +103,24 @@ scope_mode to_scope(bool flat, bool timeline) {
 
 scope_mode to_scope(py::handle obj) {
     if (obj.is_none()) return scope_mode::use_default;
-    const std::string text = lower(py::isinstance<py::str>(obj)
-                                       ? obj.cast<std::string>()
-                                       : py::str(py::type::of(obj).attr("__name__")).cast<std::string>());
+    const std::string text =
+        lower(py::isinstance<py::str>(obj)
+                  ? obj.cast<std::string>()
+                  : py::str(py::type::of(obj).attr("__name__")).cast<std::string>());
     if (text.empty() || text == "default" || text == "use_default") return scope_mode::use_default;
     if (text.find("timeline") != std::string::npos) return scope_mode::timeline;
     if (text.find("flat") != std::string::npos) return scope_mode::flat;
     if (text.find("tree") != std::string::npos) return scope_mode::tree;
-    throw py::value_error("unknown scope '" + py::str(obj).cast<std::string>() +
-                          "'; valid: 'tree', 'flat', 'timeline', 'default' or a timemory.scope object");
+    throw py::value_error(
+        "unknown scope '" + py::str(obj).cast<std::string>() +
+        "'; valid: 'tree', 'flat', 'timeline', 'default' or a timemory.scope object");
 }
 
 std::string caller_label() {
     PyFrameObject* frame = PyEval_GetFrame();  // borrowed
     if (frame == nullptr) return "python";
-    auto code = py::reinterpret_steal<py::object>(reinterpret_cast<PyObject*>(PyFrame_GetCode(frame)));
+    auto code =
+        py::reinterpret_steal<py::object>(reinterpret_cast<PyObject*>(PyFrame_GetCode(frame)));
     std::string file = code.attr("co_filename").cast<std::string>();
     if (auto slash = file.find_last_of("/\\"); slash != std::string::npos) file.erase(0, slash + 1);
     return code.attr("co_name").cast<std::string>() + "@" + file + ":" +
@@ -161,7 +164,7 @@ TIMEMORY_INLINE frame_stack& sites() {
 /// Reentrant (recursion) and per thread: stop() closes the most recent start() of this site on
 /// the calling thread.
 class marker_site {
-public:
+  public:
     marker_site(py::handle components, std::string label, scope_mode mode)
         : m_set{&component_set::intern(region_detail::to_components_or_default(components))},
           m_label{std::move(label)},
@@ -185,7 +188,8 @@ public:
         frame_stack* frames = t_sites;
         const std::size_t i = frames != nullptr ? frames->find_last(m_id) : frame_stack::npos;
         if (i == frame_stack::npos) {
-            log::warning("marker '", m_label, "' stopped without a matching start on this thread; ignored");
+            log::warning("marker '", m_label,
+                         "' stopped without a matching start on this thread; ignored");
             return false;
         }
         double* values = nullptr;
@@ -212,7 +216,7 @@ public:
     const std::vector<const component_info*>& components() const noexcept { return m_set->items(); }
     scope_mode mode() const noexcept { return m_mode; }
 
-private:
+  private:
     static std::uint64_t next_id() {
         static std::uint64_t counter = 0;  // guarded by the GIL
         return ++counter;
@@ -235,10 +239,9 @@ private:
 // the function passes through after stop().
 
 struct marker_function_object {
-    PyObject_HEAD
-    vectorcallfunc vectorcall;
-    PyObject* func;     ///< the wrapped callable
-    PyObject* site;     ///< the marker_site Python object (keeps `cpp` alive)
+    PyObject_HEAD vectorcallfunc vectorcall;
+    PyObject* func;  ///< the wrapped callable
+    PyObject* site;  ///< the marker_site Python object (keeps `cpp` alive)
     marker_site* cpp;
     PyObject* dict;
     PyObject* weaklist;
@@ -313,13 +316,14 @@ PyObject* marker_function_reduce(PyObject* self, PyObject*) {
 }
 
 PyMethodDef marker_function_methods[] = {
-    {"__reduce__", marker_function_reduce, METH_NOARGS, nullptr},
-    {nullptr, nullptr, 0, nullptr}};
+    {"__reduce__", marker_function_reduce, METH_NOARGS, nullptr}, {nullptr, nullptr, 0, nullptr}};
 
 PyMemberDef marker_function_members[] = {
-    {"__vectorcalloffset__", T_PYSSIZET, offsetof(marker_function_object, vectorcall), READONLY, nullptr},
+    {"__vectorcalloffset__", T_PYSSIZET, offsetof(marker_function_object, vectorcall), READONLY,
+     nullptr},
     {"__dictoffset__", T_PYSSIZET, offsetof(marker_function_object, dict), READONLY, nullptr},
-    {"__weaklistoffset__", T_PYSSIZET, offsetof(marker_function_object, weaklist), READONLY, nullptr},
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(marker_function_object, weaklist), READONLY,
+     nullptr},
     {"site", T_OBJECT, offsetof(marker_function_object, site), READONLY,
      "the timemory.region.marker_site measured around each call"},
     {nullptr, 0, 0, 0, nullptr}};
@@ -339,14 +343,15 @@ void init_marker_function_type() {
         {Py_tp_methods, marker_function_methods},
         {Py_tp_members, marker_function_members},
         {Py_tp_getset, marker_function_getset},
-        {Py_tp_doc, const_cast<char*>("A function decorated with timemory.util.marker: each call is "
-                                      "measured by `site` (start, call, stop).")},
+        {Py_tp_doc,
+         const_cast<char*>("A function decorated with timemory.util.marker: each call is "
+                           "measured by `site` (start, call, stop).")},
         {0, nullptr}};
-    static PyType_Spec spec = {
-        "timemory.region.marker_function", static_cast<int>(sizeof(marker_function_object)), 0,
-        Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL |
-            Py_TPFLAGS_METHOD_DESCRIPTOR,
-        slots};
+    static PyType_Spec spec = {"timemory.region.marker_function",
+                               static_cast<int>(sizeof(marker_function_object)), 0,
+                               Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC |
+                                   Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_METHOD_DESCRIPTOR,
+                               slots};
     marker_function_type = reinterpret_cast<PyTypeObject*>(PyType_FromSpec(&spec));
     if (marker_function_type == nullptr) throw py::error_already_set();
 }
@@ -412,8 +417,10 @@ py::tuple bound_calls(py::object site_obj) {
         throw py::error_already_set();
     }
     auto capsule = py::reinterpret_steal<py::object>(raw);
-    auto start = py::reinterpret_steal<py::object>(PyCFunction_New(&site_ref_start_def, capsule.ptr()));
-    auto stop = py::reinterpret_steal<py::object>(PyCFunction_New(&site_ref_stop_def, capsule.ptr()));
+    auto start =
+        py::reinterpret_steal<py::object>(PyCFunction_New(&site_ref_start_def, capsule.ptr()));
+    auto stop =
+        py::reinterpret_steal<py::object>(PyCFunction_New(&site_ref_stop_def, capsule.ptr()));
     if (!start || !stop) throw py::error_already_set();
     return py::make_tuple(start, stop);
 }
@@ -421,7 +428,7 @@ py::tuple bound_calls(py::object site_obj) {
 // ---- component_decorator: push+start at construction, stop+pop at stop()/destruction --------
 
 class component_decorator {
-public:
+  public:
     component_decorator(py::handle components, const std::string& key, py::handle scope)
         : m_label{key.empty() ? region_detail::caller_label() : key},
           m_bundle{m_label, region_detail::to_components_or_default(components), to_scope(scope)} {
@@ -432,11 +439,10 @@ public:
     const std::string& label() const noexcept { return m_label; }
     py::list components() const { return id_list(m_bundle.components()); }
 
-private:
+  private:
     std::string m_label;
     runtime_bundle m_bundle;
 };
-
 
 // ---- region.begin/end: regions by handle ------------------------------------------------------
 
@@ -481,29 +487,38 @@ void init_region_module(py::module_& m) {
         "Regions are not throttled (timemory.trace.push/pop are). Traces measure their own\n"
         "components: set_default here does not change them, nor timemory.trace.init this set.");
 
-    r.def("push", [](const std::string& key) { tim::region::push(key); }, py::arg("key"),
-          "Open a region named `key` on this thread");
-    r.def("pop", [](const std::string& key) { return tim::region::pop(key); }, py::arg("key"),
-          "Close the most recent open region named `key` on this thread (warns and returns False "
-          "when none is open)");
-    r.def("pause", [] { set_enabled(false); }, "Stop measuring (settings.enabled = False)");
-    r.def("resume", [] { set_enabled(true); }, "Measure again (settings.enabled = True)");
-    r.def("is_paused", [] { return !is_enabled(); }, "True while measurement is off");
-    r.def("open_count", [] { return tim::region::open_count(); },
-          "Number of regions open on this thread");
+    r.def(
+        "push", [](const std::string& key) { tim::region::push(key); }, py::arg("key"),
+        "Open a region named `key` on this thread");
+    r.def(
+        "pop", [](const std::string& key) { return tim::region::pop(key); }, py::arg("key"),
+        "Close the most recent open region named `key` on this thread (warns and returns False "
+        "when none is open)");
+    r.def(
+        "pause", [] { set_enabled(false); }, "Stop measuring (settings.enabled = False)");
+    r.def(
+        "resume", [] { set_enabled(true); }, "Measure again (settings.enabled = True)");
+    r.def(
+        "is_paused", [] { return !is_enabled(); }, "True while measurement is off");
+    r.def(
+        "open_count", [] { return tim::region::open_count(); },
+        "Number of regions open on this thread");
 
-    r.def("set_default", [](py::object components) { set_default_list(to_components(components)); },
-          py::arg("components"),
-          "Components measured by regions from now on, e.g. ['wall_clock', 'peak_rss'] or "
-          "'wall_clock,peak_rss'. An unknown name raises ValueError and keeps the previous set");
-    r.def("get_default", [] { return id_list(tim::region::default_components()); },
-          "Ids of the components regions measure now");
+    r.def(
+        "set_default", [](py::object components) { set_default_list(to_components(components)); },
+        py::arg("components"),
+        "Components measured by regions from now on, e.g. ['wall_clock', 'peak_rss'] or "
+        "'wall_clock,peak_rss'. An unknown name raises ValueError and keeps the previous set");
+    r.def(
+        "get_default", [] { return id_list(tim::region::default_components()); },
+        "Ids of the components regions measure now");
     r.def(
         "add_components",
         [](py::object components) {
             auto current = tim::region::default_components();
             for (const auto* c : to_components(components)) {
-                if (std::find(current.begin(), current.end(), c) == current.end()) current.push_back(c);
+                if (std::find(current.begin(), current.end(), c) == current.end())
+                    current.push_back(c);
             }
             set_default_list(current);
         },
@@ -532,7 +547,8 @@ void init_region_module(py::module_& m) {
         [] {
             auto& stack = component_stack();
             if (stack.empty()) {
-                log::warning("region.pop_components() without a matching push_components(); ignored");
+                log::warning(
+                    "region.pop_components() without a matching push_components(); ignored");
                 return false;
             }
             set_default_list(stack.back());
@@ -570,8 +586,8 @@ void init_region_module(py::module_& m) {
         },
         py::arg("id"), "Close the region opened by begin()");
 
-    r.attr("marker_function") = py::reinterpret_borrow<py::object>(
-        reinterpret_cast<PyObject*>(marker_function_type));
+    r.attr("marker_function") =
+        py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(marker_function_type));
 
     py::class_<marker_site>(
         r, "marker_site",
@@ -580,11 +596,14 @@ void init_region_module(py::module_& m) {
         "start()/stop() are reentrant and per thread: stop() closes the most recent start() of "
         "this site on the calling thread.")
         .def(py::init([](py::object components, std::string label, py::object scope) {
-                 return std::make_unique<marker_site>(components, std::move(label), to_scope(scope));
+                 return std::make_unique<marker_site>(components, std::move(label),
+                                                      to_scope(scope));
              }),
              py::arg("components"), py::arg("label"), py::arg("scope") = py::none())
-        .def("start", [](marker_site& s) { s.start(); }, "push the label and start the components")
-        .def("stop", [](marker_site& s) { s.stop(); }, "stop the components and pop the label")
+        .def(
+            "start", [](marker_site& s) { s.start(); }, "push the label and start the components")
+        .def(
+            "stop", [](marker_site& s) { s.stop(); }, "stop the components and pop the label")
         .def("wrap", &wrap_function, py::arg("func"),
              "A callable that runs func between start() and stop() (C++ vectorcall; bind "
              "function attributes with functools.update_wrapper)")
@@ -595,8 +614,10 @@ void init_region_module(py::module_& m) {
              "stop(), then return 'label : <value> <unit> <metric>, ...' for this lap")
         .def_property_readonly("label", &marker_site::label)
         .def_property_readonly("hash", &marker_site::hash)
-        .def_property_readonly("scope", [](const marker_site& s) { return std::string{scope_mode_name(s.mode())}; })
-        .def_property_readonly("components", [](const marker_site& s) { return id_list(s.components()); })
+        .def_property_readonly(
+            "scope", [](const marker_site& s) { return std::string{scope_mode_name(s.mode())}; })
+        .def_property_readonly("components",
+                               [](const marker_site& s) { return id_list(s.components()); })
         .def("__repr__", [](const marker_site& s) {
             return "marker_site('" + s.label() + "', [" + region_detail::join_ids(s.components()) +
                    "], scope='" + std::string{scope_mode_name(s.mode())} + "')";
@@ -621,10 +642,11 @@ void init_region(py::module_& m) {
              py::arg("components") = py::list(), py::arg("key") = "", py::arg("scope") = py::none())
         .def("stop", &component_decorator::stop)
         .def("__enter__", [](py::object self) { return self; })
-        .def("__exit__", [](component_decorator& d, py::args) {
-            d.stop();
-            return false;
-        })
+        .def("__exit__",
+             [](component_decorator& d, py::args) {
+                 d.stop();
+                 return false;
+             })
         .def_property_readonly("running", &component_decorator::running)
         .def_property_readonly("label", &component_decorator::label)
         .def_property_readonly("components", &component_decorator::components)

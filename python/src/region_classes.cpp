@@ -1,10 +1,11 @@
 // Top-level measurement classes of the timemory module (timemory.libs.<name> in help()):
 //
 //   timer(key)                 start/stop/report; real/sys/user/cpu_elapsed; records into the graph
-//   auto_timer(key, report)    starts now, stops at stop()/with-exit/destruction (= timer_decorator)
-//   rss_usage(key, record)     snapshot of page_rss, peak_rss, page faults, context switches
-//   component_bundle(f, file, line, extra)   configure()d components under "f@file:line/extra"
-//   manager                    add_metadata/get_metadata, written files, write_ctest_notes
+//   auto_timer(key, report)    starts now, stops at stop()/with-exit/destruction (=
+//   timer_decorator) rss_usage(key, record)     snapshot of page_rss, peak_rss, page faults,
+//   context switches component_bundle(f, file, line, extra)   configure()d components under
+//   "f@file:line/extra" manager                    add_metadata/get_metadata, written files,
+//   write_ctest_notes
 //
 // Default components of auto_timer: wall_clock, cpu_clock, cpu_util, peak_rss (timemory's
 // minimal auto_timer). timer adds system_clock and user_clock so that sys_elapsed() and
@@ -21,8 +22,8 @@
 
 #include <pybind11/stl.h>
 
-#include <fstream>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -76,11 +77,13 @@ std::vector<const component_info*> lookup(std::initializer_list<std::string_view
     return out;
 }
 
-std::string key_or_caller(const std::string& key) { return key.empty() ? caller_label() : key; }
+std::string key_or_caller(const std::string& key) {
+    return key.empty() ? caller_label() : key;
+}
 
 /// A runtime_bundle that also keeps the sum of its laps (display: per-lap mean for percentages).
 class lap_bundle {
-public:
+  public:
     lap_bundle(std::string label, std::vector<const component_info*> components,
                scope_mode mode = scope_mode::use_default)
         : m_label{std::move(label)}, m_bundle{m_label, std::move(components), mode} {
@@ -134,10 +137,12 @@ public:
         return 0.0;
     }
 
-    std::string str() const { return m_label + " : " + format_values(components(), values().data()); }
+    std::string str() const {
+        return m_label + " : " + format_values(components(), values().data());
+    }
     py::dict get(bool raw) const { return values_dict(components(), values().data(), raw); }
 
-private:
+  private:
     std::string m_label;
     runtime_bundle m_bundle;
     std::vector<double> m_total;
@@ -156,17 +161,22 @@ template <typename T>
 void bind_lap_methods(py::class_<T>& cls) {
     cls.def("start", [](T& b) { b.start(); })
         .def("stop", [](T& b) { b.stop(); })
-        .def("get", [](const T& b) { return b.get(false); }, "{component id: value in display units}")
-        .def("get_raw", [](const T& b) { return b.get(true); },
-             "{component id: value in raw units (ns, bytes)}")
-        .def("__enter__", [](py::object self) {
-            self.cast<T&>().start();
-            return self;
-        })
-        .def("__exit__", [](T& b, py::args) {
-            b.stop();
-            return false;
-        })
+        .def(
+            "get", [](const T& b) { return b.get(false); },
+            "{component id: value in display units}")
+        .def(
+            "get_raw", [](const T& b) { return b.get(true); },
+            "{component id: value in raw units (ns, bytes)}")
+        .def("__enter__",
+             [](py::object self) {
+                 self.cast<T&>().start();
+                 return self;
+             })
+        .def("__exit__",
+             [](T& b, py::args) {
+                 b.stop();
+                 return false;
+             })
         .def("__str__", [](const T& b) { return b.str(); })
         .def_property_readonly("laps", [](const T& b) { return b.laps(); })
         .def_property_readonly("running", [](const T& b) { return b.running(); })
@@ -176,7 +186,7 @@ void bind_lap_methods(py::class_<T>& cls) {
 // ---- auto_timer ------------------------------------------------------------------------------
 
 class auto_timer {
-public:
+  public:
     auto_timer(const std::string& key, bool report_at_exit)
         : m_bundle{key_or_caller(key), lookup({"wall_clock", "cpu_clock", "cpu_util", "peak_rss"})},
           m_report{report_at_exit} {
@@ -196,7 +206,7 @@ public:
     }
     const lap_bundle& bundle() const noexcept { return m_bundle; }
 
-private:
+  private:
     lap_bundle m_bundle;
     bool m_report;
 };
@@ -208,9 +218,10 @@ double parse_memory_scale(py::handle units) {
     if (py::isinstance<py::str>(units)) {
         const auto text = units.cast<std::string>();
         if (auto unit = parse_memory_unit(text)) return unit->scale;
-        throw py::value_error("unknown memory unit '" + text +
-                              "'; valid: B, KB, MB, GB, TB, KiB, MiB, GiB, TiB or a number of bytes "
-                              "(timemory.units.megabyte)");
+        throw py::value_error(
+            "unknown memory unit '" + text +
+            "'; valid: B, KB, MB, GB, TB, KiB, MiB, GiB, TiB or a number of bytes "
+            "(timemory.units.megabyte)");
     }
     const double scale = units.cast<double>();
     if (!(scale > 0.0)) throw py::value_error("units must be a positive number of bytes");
@@ -218,7 +229,7 @@ double parse_memory_scale(py::handle units) {
 }
 
 class rss_usage {
-public:
+  public:
     explicit rss_usage(std::string label) : m_label{std::move(label)} {
         m_values.assign(components().size(), 0.0);
     }
@@ -244,12 +255,14 @@ public:
         m_recorded = m_recorded || other.m_recorded;
         return *this;
     }
-    std::string str() const { return m_label + " : " + format_values(components(), m_values.data()); }
+    std::string str() const {
+        return m_label + " : " + format_values(components(), m_values.data());
+    }
     py::dict get(bool raw) const { return values_dict(components(), m_values.data(), raw); }
     const std::string& label() const noexcept { return m_label; }
     bool recorded() const noexcept { return m_recorded; }
 
-private:
+  private:
     std::string m_label;
     std::vector<double> m_values;
     bool m_recorded = false;
@@ -324,8 +337,10 @@ void init_classes(py::module_& m) {
                                                  "cpu_clock", "cpu_util", "peak_rss"}));
              }),
              py::arg("key") = "")
-        .def("reset", [](timer_type& b) { b.reset(); }, "forget the completed laps")
-        .def("report", [](const timer_type& b) { py::print(b.str()); }, "print the values")
+        .def(
+            "reset", [](timer_type& b) { b.reset(); }, "forget the completed laps")
+        .def(
+            "report", [](const timer_type& b) { py::print(b.str()); }, "print the values")
         .def("real_elapsed", [](const timer_type& b) { return b.value_of("wall_clock"); })
         .def("sys_elapsed", [](const timer_type& b) { return b.value_of("system_clock"); })
         .def("user_elapsed", [](const timer_type& b) { return b.value_of("user_clock"); })
@@ -345,7 +360,11 @@ void init_classes(py::module_& m) {
            py::arg("report_at_exit") = false)
         .def("stop", &auto_timer::stop)
         .def("__enter__", [](py::object self) { return self; })
-        .def("__exit__", [](auto_timer& t, py::args) { t.stop(); return false; })
+        .def("__exit__",
+             [](auto_timer& t, py::args) {
+                 t.stop();
+                 return false;
+             })
         .def("get", [](const auto_timer& t) { return t.bundle().get(false); })
         .def("get_raw", [](const auto_timer& t) { return t.bundle().get(true); })
         .def("__str__", [](const auto_timer& t) { return t.bundle().str(); })
@@ -368,18 +387,29 @@ void init_classes(py::module_& m) {
                 return r;
             }),
             py::arg("key") = "", py::arg("record") = false)
-        .def("record", [](rss_usage& r) -> rss_usage& { r.record(); return r; },
-             py::return_value_policy::reference_internal)
+        .def(
+            "record",
+            [](rss_usage& r) -> rss_usage& {
+                r.record();
+                return r;
+            },
+            py::return_value_policy::reference_internal)
         .def("current", &rss_usage::current, py::arg("units") = 1e6)
         .def("peak", &rss_usage::peak, py::arg("units") = 1e6)
         .def("get", [](const rss_usage& r) { return r.get(false); })
         .def("get_raw", [](const rss_usage& r) { return r.get(true); })
-        .def("__iadd__", [](rss_usage& a, const rss_usage& b) -> rss_usage& { return a.combine(b, 1.0); },
-             py::return_value_policy::reference_internal)
-        .def("__isub__", [](rss_usage& a, const rss_usage& b) -> rss_usage& { return a.combine(b, -1.0); },
-             py::return_value_policy::reference_internal)
-        .def("__add__", [](const rss_usage& a, const rss_usage& b) { return rss_usage{a}.combine(b, 1.0); })
-        .def("__sub__", [](const rss_usage& a, const rss_usage& b) { return rss_usage{a}.combine(b, -1.0); })
+        .def(
+            "__iadd__",
+            [](rss_usage& a, const rss_usage& b) -> rss_usage& { return a.combine(b, 1.0); },
+            py::return_value_policy::reference_internal)
+        .def(
+            "__isub__",
+            [](rss_usage& a, const rss_usage& b) -> rss_usage& { return a.combine(b, -1.0); },
+            py::return_value_policy::reference_internal)
+        .def("__add__",
+             [](const rss_usage& a, const rss_usage& b) { return rss_usage{a}.combine(b, 1.0); })
+        .def("__sub__",
+             [](const rss_usage& a, const rss_usage& b) { return rss_usage{a}.combine(b, -1.0); })
         .def("__str__", &rss_usage::str)
         .def_property_readonly("label", &rss_usage::label)
         .def_property_readonly("recorded", &rss_usage::recorded);
@@ -398,15 +428,20 @@ void init_classes(py::module_& m) {
                return std::make_unique<bundle_type>(bundle_label(func, file, line, extra),
                                                     config.components, config.mode);
            }),
-           py::arg("func"), py::arg("file"), py::arg("line"), py::arg("extra") = std::vector<std::string>{})
+           py::arg("func"), py::arg("file"), py::arg("line"),
+           py::arg("extra") = std::vector<std::string>{})
         .def_static("configure", &configure_bundle, py::arg("components") = py::list(),
                     py::arg("flat") = false, py::arg("timeline") = false,
                     "Components (and flat/timeline scope) of bundles created from now on; an "
                     "empty list means wall_clock")
         .def_static("configure", &configure_bundle, py::arg("components") = py::list(),
                     py::arg("flat_profile") = false, py::arg("timeline_profile") = false)
-        .def_static("reset", [] { configured() = bundle_config{lookup({"wall_clock"}), scope_mode::use_default}; },
-                    "Back to wall_clock, default scope")
+        .def_static(
+            "reset",
+            [] {
+                configured() = bundle_config{lookup({"wall_clock"}), scope_mode::use_default};
+            },
+            "Back to wall_clock, default scope")
         .def_static("components", [] {
             py::list out;
             for (const auto* c : configured().components) out.append(std::string{c->id});
@@ -420,8 +455,10 @@ void init_classes(py::module_& m) {
         m, "manager",
         "Run-wide information: files written by the last report/finalize, user metadata.");
     mgr.def(py::init<>())
-        .def_property_readonly("text_files", [](const manager_tag&) { return files_ending(".txt"); })
-        .def_property_readonly("json_files", [](const manager_tag&) { return files_ending(".json"); })
+        .def_property_readonly("text_files",
+                               [](const manager_tag&) { return files_ending(".txt"); })
+        .def_property_readonly("json_files",
+                               [](const manager_tag&) { return files_ending(".json"); })
         .def_static(
             "add_metadata",
             [](const std::string& label, py::object value) {
@@ -444,11 +481,13 @@ void init_classes(py::module_& m) {
         .def(
             "write_ctest_notes",
             [](const manager_tag&, const std::string& directory, bool append) {
-                const std::string path = (directory.empty() ? std::string{"."} : directory) + "/CTestNotes.cmake";
+                const std::string path =
+                    (directory.empty() ? std::string{"."} : directory) + "/CTestNotes.cmake";
                 std::ofstream out{path, append ? std::ios::app : std::ios::trunc};
                 if (!out) throw py::value_error("cannot write '" + path + "'");
                 for (const auto& file : written_files()) {
-                    if (file.ends_with(".txt")) out << "list(APPEND CTEST_NOTES_FILES \"" << file << "\")\n";
+                    if (file.ends_with(".txt"))
+                        out << "list(APPEND CTEST_NOTES_FILES \"" << file << "\")\n";
                 }
                 return path;
             },

@@ -72,14 +72,17 @@ T convert(const setting_spec& spec, py::handle value) {
                 return value.cast<std::int64_t>();
             } catch (const py::cast_error&) {
                 throw py::value_error("timemory.settings." + std::string{spec.name} + ": " +
-                                      py::repr(value).cast<std::string>() + " does not fit in 64 bits");
+                                      py::repr(value).cast<std::string>() +
+                                      " does not fit in 64 bits");
             }
         }
         if (PyFloat_Check(value.ptr())) {
             const double d = value.cast<double>();
-            if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e18) return static_cast<std::int64_t>(d);
+            if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e18)
+                return static_cast<std::int64_t>(d);
             throw py::value_error("timemory.settings." + std::string{spec.name} +
-                                  " expects a whole number, not " + py::repr(value).cast<std::string>());
+                                  " expects a whole number, not " +
+                                  py::repr(value).cast<std::string>());
         }
         if (py::isinstance<py::str>(value)) return from_text<T>(spec, value.cast<std::string>());
         bad_type(spec, "an int", value);
@@ -89,7 +92,8 @@ T convert(const setting_spec& spec, py::handle value) {
         bad_type(spec, "a float", value);
     } else {
         if (py::isinstance<py::str>(value)) return value.cast<std::string>();
-        if (py::hasattr(value, "__fspath__")) return py::str(value.attr("__fspath__")()).cast<std::string>();
+        if (py::hasattr(value, "__fspath__"))
+            return py::str(value.attr("__fspath__")()).cast<std::string>();
         if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value)) {
             std::string out;  // ["wall_clock", "cpu_clock"] -> "wall_clock,cpu_clock"
             for (auto item : value) {
@@ -154,16 +158,19 @@ py::object dump(const std::string& filename) {
 py::object strict_metaclass(py::module_& m) {
     struct probe {};
     py::class_<probe> probe_cls(m, "_settings_probe");
-    py::object base = py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(Py_TYPE(probe_cls.ptr())));
+    py::object base =
+        py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(Py_TYPE(probe_cls.ptr())));
     py::delattr(m, "_settings_probe");
     py::dict ns;
     ns["__slots__"] = py::tuple();
     ns["__module__"] = "timemory.libs";
-    py::object meta = py::module_::import("builtins").attr("type")("settings_type", py::make_tuple(base), ns);
+    py::object meta =
+        py::module_::import("builtins").attr("type")("settings_type", py::make_tuple(base), ns);
     py::object base_setattr = base.attr("__setattr__");
     meta.attr("__setattr__") = py::cpp_function(
         [base_setattr](py::handle cls, const std::string& name, py::handle value) {
-            if (!name.empty() && name[0] != '_' && py::getattr(cls, "_sealed", py::bool_(false)).cast<bool>() &&
+            if (!name.empty() && name[0] != '_' &&
+                py::getattr(cls, "_sealed", py::bool_(false)).cast<bool>() &&
                 !py::hasattr(cls, name.c_str())) {
                 try {
                     (void)settings::instance().get_text(name);  // throws naming close matches
@@ -178,7 +185,8 @@ py::object strict_metaclass(py::module_& m) {
 }
 
 void init_settings(py::module_& m) {
-    py::class_<settings_handle> cls(m, "settings", py::metaclass(strict_metaclass(m)), R"(Every timemory setting as a read/write attribute.
+    py::class_<settings_handle> cls(m, "settings", py::metaclass(strict_metaclass(m)),
+                                    R"(Every timemory setting as a read/write attribute.
 
     timemory.settings.verbose = 1
     timemory.settings.timing_units = "msec"
@@ -197,20 +205,20 @@ type raises TypeError, an unparsable one ValueError, both naming the setting. In
         const std::string doc = std::string{spec.description} + " [env: " + std::string{spec.env} +
                                 ", type: " + std::string{to_string(spec.type)} +
                                 ", default: " + std::string{spec.default_text} + "]";
-        cls.def_property_static(
-            name.c_str(), py::cpp_function([ptr](py::handle) { return *ptr; }),
-            py::cpp_function([ptr, sp](py::handle, py::handle value) {
-                *ptr = convert<T>(*sp, value);
-                settings::instance().changed();
-            }),
-            doc.c_str());
+        cls.def_property_static(name.c_str(), py::cpp_function([ptr](py::handle) { return *ptr; }),
+                                py::cpp_function([ptr, sp](py::handle, py::handle value) {
+                                    *ptr = convert<T>(*sp, value);
+                                    settings::instance().changed();
+                                }),
+                                doc.c_str());
         cls.def_property_readonly(("get_" + name).c_str(),
                                   [ptr](const settings_handle&) { return *ptr; }, doc.c_str());
     });
 
     cls.def_property_static(
         "command_line", py::cpp_function([](py::handle) { return command_line(); }),
-        py::cpp_function([](py::handle, std::vector<std::string> value) { command_line() = std::move(value); }),
+        py::cpp_function(
+            [](py::handle, std::vector<std::string> value) { command_line() = std::move(value); }),
         "Command line of the program (the Python package stores sys.argv here)");
     cls.def_property_readonly_static(
         "environment",
@@ -224,9 +232,10 @@ type raises TypeError, an unparsable one ValueError, both naming the setting. In
         },
         "The TIMEMORY_* environment variables that are set, as NAME=value");
 
-    cls.def_static("parse", [] { settings::instance().parse(); },
-                   "Re-read configuration files and every TIMEMORY_* environment variable "
-                   "(the environment wins); does nothing while suppress_parsing is set");
+    cls.def_static(
+        "parse", [] { settings::instance().parse(); },
+        "Re-read configuration files and every TIMEMORY_* environment variable "
+        "(the environment wins); does nothing while suppress_parsing is set");
     cls.def_static(
         "read",
         [](const std::string& path) {
@@ -239,7 +248,8 @@ type raises TypeError, an unparsable one ValueError, both naming the setting. In
                    "Every setting as a dict {'settings': {'TIMEMORY_X': {...}}}; also written "
                    "to `filename` as JSON when given");
     cls.def_static(
-        "get", [](py::handle name) { return as_python(settings::instance(), find_spec(name).name); },
+        "get",
+        [](py::handle name) { return as_python(settings::instance(), find_spec(name).name); },
         py::arg("name"), "Value of a setting by name ('precision' or 'TIMEMORY_PRECISION')");
     cls.def_static(
         "set", [](py::handle name, py::handle value) { set_by_name(find_spec(name), value); },

@@ -44,8 +44,9 @@ void enable(const py::list& signal_list) {
 }  // namespace
 
 void init_signals(py::module_& root) {
-    auto m = root.def_submodule("signals", "Signals timemory can catch to write its outputs before "
-                                           "the process dies (see enable_signal_detection)");
+    auto m = root.def_submodule("signals",
+                                "Signals timemory can catch to write its outputs before "
+                                "the process dies (see enable_signal_detection)");
     py::enum_<signal_id>(m, "Signal", py::arithmetic(), "POSIX signal numbers")
         .value("Hangup", signal_id{SIGHUP})
         .value("Interrupt", signal_id{SIGINT})

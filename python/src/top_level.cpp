@@ -16,17 +16,16 @@
 #include "timemory/core/results.hpp"
 #include "timemory/core/settings.hpp"
 
-#include <nlohmann/json.hpp>
 #include <pybind11/stl.h>
+#include <nlohmann/json.hpp>
 
+#include <sys/utsname.h>
 #include <atomic>
 #include <cstdlib>
 #include <map>
-#include <sys/utsname.h>
 
 namespace tim::python {
 namespace {
-
 
 void flush_python_stdout() {
     // Outputs are written with C stdio; flush Python's buffers first so the order holds.
@@ -117,7 +116,11 @@ void set_enabled(bool on) {
 std::string version_string() {
     const auto meta = nlohmann::json::parse(format_metadata_json({}), nullptr, false);
     try {
-        return meta.at("timemory").at("metadata").at("info").at("TIMEMORY_VERSION").get<std::string>();
+        return meta.at("timemory")
+            .at("metadata")
+            .at("info")
+            .at("TIMEMORY_VERSION")
+            .get<std::string>();
     } catch (const nlohmann::json::exception&) {
         return "unknown";
     }
@@ -125,7 +128,7 @@ std::string version_string() {
 
 py::dict build_info(const std::string& version) {
     py::dict info;
-    struct utsname u{};
+    struct utsname u {};
     const bool have_uname = ::uname(&u) == 0;
     info["version"] = version;
 #if defined(NDEBUG)
@@ -155,21 +158,26 @@ py::dict build_info(const std::string& version) {
 }  // namespace
 
 void init_top_level(py::module_& m) {
-    const char* init_doc = "Initialize timemory: name the output directory after argv[0] "
-                           "(timemory-<name>-output) and re-read the settings; no-op when argv is empty";
+    const char* init_doc =
+        "Initialize timemory: name the output directory after argv[0] "
+        "(timemory-<name>-output) and re-read the settings; no-op when argv is empty";
     for (const char* name : {"initialize", "timemory_init"}) {
         m.def(name, &initialize, py::arg("argv") = py::list(), py::arg("prefix") = "timemory-",
               py::arg("suffix") = "-output", init_doc);
     }
     m.attr("init") = m.attr("initialize");
-    const char* fin_doc = "Finalize timemory (generate output) -- important to call if using MPI. "
-                          "Runs gc.collect() first; later calls do nothing until init() is called again";
+    const char* fin_doc =
+        "Finalize timemory (generate output) -- important to call if using MPI. "
+        "Runs gc.collect() first; later calls do nothing until init() is called again";
     m.def("finalize", &finalize, fin_doc);
     m.def("timemory_finalize", &finalize, fin_doc);
-    m.def("is_finalized", [] { return tim::is_finalized(); }, "Whether finalize() has run since the last init()");
-    m.def("report", &report, py::arg("filename") = "",
-          "Print the data: write every output now (to `filename` as the output directory when given) "
-          "without finalizing");
+    m.def(
+        "is_finalized", [] { return tim::is_finalized(); },
+        "Whether finalize() has run since the last init()");
+    m.def(
+        "report", &report, py::arg("filename") = "",
+        "Print the data: write every output now (to `filename` as the output directory when given) "
+        "without finalizing");
     m.def("get", &get, py::arg("hierarchy") = false, py::arg("components") = py::list(),
           "The data as a dict: the flat layout of the <label>.json files, or with hierarchy=True "
           "the tree layout of the <label>.tree.json files. `components`: names or "
@@ -179,31 +187,44 @@ void init_top_level(py::module_& m) {
           "The text tables (the content of the <label>.txt files), concatenated");
     m.def("clear", &clear, py::arg("components") = py::list(),
           "Forget the measurements of the given components (default: every measurement)");
-    m.def("size", &size, py::arg("components") = py::list(),
-          "{component index: number of call-graph entries} for the given (default: every) component");
+    m.def(
+        "size", &size, py::arg("components") = py::list(),
+        "{component index: number of call-graph entries} for the given (default: every) component");
 
-    m.def("enable", [] { set_enabled(true); }, "Enable timemory");
-    m.def("disable", [] { set_enabled(false); }, "Disable timemory");
+    m.def(
+        "enable", [] { set_enabled(true); }, "Enable timemory");
+    m.def(
+        "disable", [] { set_enabled(false); }, "Disable timemory");
     m.def("toggle", &set_enabled, py::arg("on") = true, "Enable/disable timemory");
-    m.def("is_enabled", [] { return tim::is_enabled(); }, "Return if timemory is enabled or disabled");
-    m.def("enabled", [] { return tim::is_enabled(); }, "Return if timemory is enabled or disabled");
-    m.def("has_mpi_support", [] { return false; },
-          "Return if the timemory library has MPI support (False: this build has none)");
-    m.def("set_rusage_children", [] { tim::component::set_rusage_children(); },
-          "Set the rusage to record child processes: getrusage-based components (user/system "
-          "clock, peak_rss, page faults, context switches, ...) measure terminated, waited-for "
-          "children (RUSAGE_CHILDREN)");
-    m.def("set_rusage_self", [] { tim::component::set_rusage_self(); },
-          "Set the rusage to record the calling process (the default, RUSAGE_SELF)");
-    m.def("get_rusage_children", [] { return tim::component::rusage_children(); },
-          "Whether getrusage-based components measure child processes");
+    m.def(
+        "is_enabled", [] { return tim::is_enabled(); },
+        "Return if timemory is enabled or disabled");
+    m.def(
+        "enabled", [] { return tim::is_enabled(); }, "Return if timemory is enabled or disabled");
+    m.def(
+        "has_mpi_support", [] { return false; },
+        "Return if the timemory library has MPI support (False: this build has none)");
+    m.def(
+        "set_rusage_children", [] { tim::component::set_rusage_children(); },
+        "Set the rusage to record child processes: getrusage-based components (user/system "
+        "clock, peak_rss, page faults, context switches, ...) measure terminated, waited-for "
+        "children (RUSAGE_CHILDREN)");
+    m.def(
+        "set_rusage_self", [] { tim::component::set_rusage_self(); },
+        "Set the rusage to record the calling process (the default, RUSAGE_SELF)");
+    m.def(
+        "get_rusage_children", [] { return tim::component::rusage_children(); },
+        "Whether getrusage-based components measure child processes");
 
-    m.def("add_hash_id", [](const std::string& key) { return add_label(key); }, py::arg("key"),
-          "Register a label and return its 64-bit hash");
-    m.def("get_hash", [](const std::string& key) { return add_label(key); }, py::arg("key"),
-          "Register a label and return its 64-bit hash (same as add_hash_id)");
-    m.def("get_hash_identifier", [](hash_value hash) { return label_text(hash); }, py::arg("hash_id"),
-          "The label registered for a hash, or 'unknown-hash=<n>'");
+    m.def(
+        "add_hash_id", [](const std::string& key) { return add_label(key); }, py::arg("key"),
+        "Register a label and return its 64-bit hash");
+    m.def(
+        "get_hash", [](const std::string& key) { return add_label(key); }, py::arg("key"),
+        "Register a label and return its 64-bit hash (same as add_hash_id)");
+    m.def(
+        "get_hash_identifier", [](hash_value hash) { return label_text(hash); }, py::arg("hash_id"),
+        "The label registered for a hash, or 'unknown-hash=<n>'");
 
     const std::string version = version_string();
     m.attr("__version__") = version;

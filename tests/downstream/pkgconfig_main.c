@@ -1,4 +1,5 @@
-/* Plain C consumer of an installed timemory, compiled with `pkg-config --cflags --libs timemory`. */
+/* Plain C consumer of an installed timemory, compiled with `pkg-config --cflags --libs timemory`.
+ */
 #include <timemory/library.h>
 
 #include <stdio.h>

@@ -1,9 +1,9 @@
-"""Every example of the seed document (examples/python/doc-*.py) runs in a fresh interpreter, in a
-temporary directory, exactly as the seed runs it (`python ./doc-profiler.py`), and the test reads
+"""Every example of timemory 3's Python documentation (examples/python/doc-*.py) runs in a fresh interpreter, in a
+temporary directory, exactly as the documentation runs it (`python ./doc-profiler.py`), and the test reads
 back what it produced: the files, the "Outputting" lines, the tables, the records and counts.
 
 The profiler and tracer examples are also covered in detail by test_profiler.py/test_trace.py;
-here they are checked against the seed's file list, console lines and table layout.
+here they are checked against the documentation's file list, console lines and table layout.
 """
 import json
 import os
@@ -15,13 +15,13 @@ import pytest
 
 from conftest import EXAMPLES_DIR, run_python
 
-SEED_COLUMNS = ["LABEL", "COUNT", "DEPTH", "METRIC", "UNITS", "SUM", "MEAN", "MIN", "MAX",
+DOC_COLUMNS = ["LABEL", "COUNT", "DEPTH", "METRIC", "UNITS", "SUM", "MEAN", "MIN", "MAX",
                 "STDDEV", "% SELF"]
 
 
 @pytest.fixture
 def workdir(tmp_path, monkeypatch):
-    """A clean directory; outputs are named by the script, as in the seed (no override)."""
+    """A clean directory; outputs are named by the script, as in the documentation (no override)."""
     monkeypatch.delenv("TIMEMORY_OUTPUT_PATH", raising=False)
     return tmp_path
 
@@ -71,7 +71,7 @@ def header_cells(text):
 
 
 def check_outputs(workdir, stdout, directory, labels, ordered=True):
-    """The files of each label exist and are announced as the seed shows them."""
+    """The files of each label exist and are announced as the documentation shows them."""
     kinds = ["flamegraph.json", "tree.json", "json", "txt"]
     for label in labels:
         announced = ["[{}]|0> Outputting '{}/{}.{}'...".format(label, directory, label, kind)
@@ -92,13 +92,13 @@ def test_doc_profiler(workdir):
     out = proc.stdout
     directory = "timemory-doc-profiler-output"
     check_outputs(workdir, out, directory, ["cpu", "wall"])
-    # (the seed prints cpu before wall; the core writes components in registry order, wall
+    # (the documentation prints cpu before wall; the core writes components in registry order, wall
     # first: only the order within each component is checked)
     for label, banner in (("cpu", "TOTAL CPU TIME SPENT IN BOTH USER- AND KERNEL-MODE"),
                           ("wall", "REAL-CLOCK TIMER (I.E. WALL-CLOCK TIMER)")):
         text = (workdir / directory / (label + ".txt")).read_text()
         assert banner in text and banner in out
-        assert header_cells(text) == SEED_COLUMNS
+        assert header_cells(text) == DOC_COLUMNS
         rows = table_rows(text)
         assert rows[0][0] == ">>> profile_func/doc-profiler.py:15"
         assert rows[0][1:5] == ["1", "0", label, "sec"]
@@ -120,7 +120,7 @@ def test_doc_tracer(workdir):
     check_outputs(workdir, out, directory, ["cpu", "wall"], ordered=False)
     text = (workdir / directory / "wall.txt").read_text()
     assert "REAL-CLOCK TIMER (I.E. WALL-CLOCK TIMER)" in text
-    assert header_cells(text) == SEED_COLUMNS
+    assert header_cells(text) == DOC_COLUMNS
     rows = {r[0]: r for r in table_rows(text)}
     by_source = {}
     for label, row in rows.items():
@@ -190,7 +190,7 @@ def test_doc_storage(workdir):
     tree = storage_blocks(out, "Storage Tree")
     assert len(tree) == 3
     (_, root), (_, tfoo), (_, tbar) = tree
-    # (the seed's print_value() prints no prefix, although its sample output shows one)
+    # (timemory 3's print_value() prints no prefix, although its sample output shows one)
     assert (root["Depth"], root["Hash"]) == ("-1", "0")
     assert (tfoo["Depth"], int(tfoo["Hash"])) == ("0", foo_hash)
     assert (tbar["Depth"], int(tbar["Hash"])) == ("1", bar_hash)
@@ -305,12 +305,12 @@ def pydoc_sections(text):
     return sections
 
 
-SEED_PACKAGES = ["api", "bundle", "component", "ert", "hardware_counters", "libs", "line_profiler",
+DOC_PACKAGES = ["api", "bundle", "component", "ert", "hardware_counters", "libs", "line_profiler",
                  "mpi", "mpi_support", "notebook", "plotting", "profiler", "region", "roofline",
                  "settings", "test", "trace", "util"]
-SEED_MODULES = ["common", "options", "signals", "units"]
-SEED_CLASSES = ["auto_timer", "component_bundle", "manager", "rss_usage", "settings", "timer"]
-SEED_FUNCTIONS = ["FILE", "FUNC", "LINE", "disable", "disable_signal_detection", "enable",
+DOC_MODULES = ["common", "options", "signals", "units"]
+DOC_CLASSES = ["auto_timer", "component_bundle", "manager", "rss_usage", "settings", "timer"]
+DOC_FUNCTIONS = ["FILE", "FUNC", "LINE", "disable", "disable_signal_detection", "enable",
                   "enable_signal_detection", "enabled", "finalize", "has_mpi_support", "init",
                   "initialize", "is_enabled", "report", "set_rusage_children", "set_rusage_self",
                   "timemory_finalize", "timemory_init", "toggle"]
@@ -325,18 +325,18 @@ def test_doc_help(workdir):
     for name in ("NAME", "PACKAGE CONTENTS", "CLASSES", "FUNCTIONS", "DATA", "VERSION", "FILE"):
         assert name in sections, (name, list(sections))
     contents = sections["PACKAGE CONTENTS"]
-    for package in SEED_PACKAGES:
+    for package in DOC_PACKAGES:
         assert package + " (package)" in contents, package
-    for module in SEED_MODULES:
+    for module in DOC_MODULES:
         assert module in contents or module + " (package)" in contents, module
     everything = " ".join(sections.get("SUBMODULES", []) + contents)
     assert "scope" in everything
     classes = "\n".join(sections["CLASSES"])
-    for cls in SEED_CLASSES:
+    for cls in DOC_CLASSES:
         assert "timemory.libs.{}".format(cls) in classes, cls
         assert "class {}(".format(cls) in classes, cls
     functions = [l.split("(")[0].split(" = ")[0] for l in sections["FUNCTIONS"] if l]
-    for fn in SEED_FUNCTIONS:
+    for fn in DOC_FUNCTIONS:
         assert fn in functions, fn
     data = "\n".join(sections["DATA"])
     for name in ("__all__", "build_info", "version", "version_info"):

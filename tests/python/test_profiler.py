@@ -60,10 +60,10 @@ def exclusive_sums(output_dir, label="wall"):
     return sums
 
 
-# ---- the seed's example ------------------------------------------------------------------------
+# ---- timemory 3's documented example ------------------------------------------------------------------------
 
 
-def test_seed_profiler_example(tmp_path, output_dir):
+def test_doc_profiler_example(tmp_path, output_dir):
     script = os.path.join(EXAMPLES_DIR, "doc-profiler.py")
     proc = run_python([script], cwd=str(tmp_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -24,8 +24,8 @@ def specs():
     return {s["name"]: s for s in timemory.settings.dump()["settings"].values()}
 
 
-def test_seed_settings_block():
-    # As written in the seed document.
+def test_doc_settings_block():
+    # As written in timemory 3's Python documentation.
     timemory.settings.verbose = 1
     timemory.settings.debug = False
     timemory.settings.json_output = True
@@ -42,7 +42,7 @@ def test_seed_settings_block():
     assert timemory.settings.banner is False
 
 
-def test_seed_environment_block(monkeypatch):
+def test_doc_environment_block(monkeypatch):
     timemory.settings.flat_profile = False
     timemory.settings.timeline_profile = False
     monkeypatch.setenv("TIMEMORY_FLAT_PROFILE", "ON")

@@ -1,6 +1,6 @@
 """timemory.storage: flat and nested views of the call-graph storage (python/src/storage.cpp).
 
-The seed's storage example (examples/python/doc-storage.py) runs in a subprocess and its printed
+The storage example of timemory 3's Python documentation (examples/python/doc-storage.py) runs in a subprocess and its printed
 records are parsed back; the other tests build their own small graphs in-process.
 """
 import json
@@ -46,8 +46,8 @@ def seconds(text):
     return float(text.split()[0])
 
 
-def build_seed_graph(scale=0.01):
-    """The seed example's graph without the marker: foo (1 lap) with bar (5 push/pop pairs)."""
+def build_doc_graph(scale=0.01):
+    """The documentation example's graph without the marker: foo (1 lap) with bar (5 push/pop pairs)."""
     timemory.clear()
     foo = WallClock("foo").push().start()
     time.sleep(10 * scale)
@@ -63,7 +63,7 @@ def build_seed_graph(scale=0.01):
     foo.stop().pop()
 
 
-def test_seed_storage_example(output_dir):
+def test_doc_storage_example(output_dir):
     script = os.path.join(EXAMPLES_DIR, "doc-storage.py")
     if not os.path.exists(script):
         pytest.skip("examples/python/doc-storage.py is not there yet")
@@ -89,7 +89,7 @@ def test_seed_storage_example(output_dir):
     nodes = parse_blocks(tree_text)
     assert [indent for indent, _ in nodes] == [0, 2, 4]
     root, tfoo, tbar = [n for _, n in nodes]
-    # (the seed's print_value prints no prefix, although its sample output shows one)
+    # (timemory 3's print_value prints no prefix, although its sample output shows one)
     assert root["Depth"] == "-1" and root["Hash"] == "0"
     assert root.get("Prefix", "unknown-hash=0") == "unknown-hash=0"
     assert (int(tfoo["Hash"]), int(tbar["Hash"])) == (foo_hash, bar_hash)
@@ -104,7 +104,7 @@ def test_seed_storage_example(output_dir):
 
 
 def test_flat_layout_in_process():
-    build_seed_graph()
+    build_doc_graph()
     rows = [r for r in WallClockStorage.get() if r.prefix() in (">>> foo", ">>> |_bar")]
     assert [r.prefix() for r in rows] == [">>> foo", ">>> |_bar"]
     foo, bar = rows
@@ -120,7 +120,7 @@ def test_flat_layout_in_process():
 
 
 def test_tree_layout_in_process():
-    build_seed_graph()
+    build_doc_graph()
     (root,) = WallClockStorage.get_tree()
     value = root.value()
     assert value.is_dummy() and value.depth() == -1 and value.hash() == 0
@@ -143,7 +143,7 @@ def test_tree_layout_in_process():
 
 
 def test_dumps_and_load_round_trip():
-    build_seed_graph(scale=0.001)
+    build_doc_graph(scale=0.001)
     flat = WallClockStorage.get()
     data = WallClockStorage.dumps(flat)
     body = data["timemory"]["wall_clock"]

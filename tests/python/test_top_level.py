@@ -229,7 +229,7 @@ def test_signal_detection_disable_restores_python_handler(output_dir):
         timemory.enable_signal_detection([signal.SIGKILL])
 
 
-SEED_HELP = {
+DOC_HELP = {
     "PACKAGE CONTENTS": ["api (package)", "bundle (package)", "common", "component (package)",
                          "ert (package)", "hardware_counters (package)", "libs (package)",
                          "line_profiler (package)", "mpi (package)", "mpi_support (package)",
@@ -259,12 +259,12 @@ def sections(text):
     return out
 
 
-def test_help_lists_what_the_seed_lists():
+def test_help_lists_what_timemory_3_lists():
     proc = subprocess.run([sys.executable, "-c", "import timemory; help(timemory)"],
                           capture_output=True, text=True, env=dict(os.environ, PAGER="cat"))
     assert proc.returncode == 0, proc.stderr
     found = sections(proc.stdout)
-    for section, entries in SEED_HELP.items():
+    for section, entries in DOC_HELP.items():
         assert section in found, section
         for entry in entries:
             assert any(line.startswith(entry) for line in found[section]), (section, entry)

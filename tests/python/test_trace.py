@@ -18,7 +18,7 @@ def bracket(rows, tag):
     return found[0]
 
 
-def test_seed_tracer_example(tmp_path, output_dir):
+def test_doc_tracer_example(tmp_path, output_dir):
     script = os.path.join(EXAMPLES_DIR, "doc-tracer.py")
     proc = run_python([script], cwd=str(tmp_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -52,7 +52,7 @@ def test_seed_tracer_example(tmp_path, output_dir):
     line15 = [ln for ln in text.splitlines() if "[trace_func/doc-tracer.py:15]" in ln]
     assert len(line15) == 1
     cells = [c.strip() for c in line15[0].split("|")[2:-1]]
-    assert cells and all(c == "" for c in cells), line15  # empty cells, as in the seed
+    assert cells and all(c == "" for c in cells), line15  # empty cells, as in the documentation
     line16 = [ln for ln in text.splitlines() if "[trace_func/doc-tracer.py:16]" in ln][0]
     assert "|      1 |      0 | wall   | sec    |" in line16
     # the bracket ends at a fixed column (settings.max_width - 8 = 112 label characters)

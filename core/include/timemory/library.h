@@ -70,15 +70,15 @@ int timemory_is_throttled(const char* name);
 
 #else
 
-#    define timemory_init_library(argc, argv) ((void)(argc), (void)(argv))
-#    define timemory_finalize_library() ((void)0)
-#    define timemory_set_default(c) ((void)(c), 0)
-#    define timemory_set_trace_default(c) ((void)(c), 0)
-#    define timemory_push_region(n) ((void)(n))
-#    define timemory_pop_region(n) ((void)(n))
-#    define timemory_push_trace(n) ((void)(n))
-#    define timemory_pop_trace(n) ((void)(n))
-#    define timemory_is_throttled(n) ((void)(n), 0)
+#define timemory_init_library(argc, argv) ((void)(argc), (void)(argv))
+#define timemory_finalize_library() ((void)0)
+#define timemory_set_default(c) ((void)(c), 0)
+#define timemory_set_trace_default(c) ((void)(c), 0)
+#define timemory_push_region(n) ((void)(n))
+#define timemory_pop_region(n) ((void)(n))
+#define timemory_push_trace(n) ((void)(n))
+#define timemory_pop_trace(n) ((void)(n))
+#define timemory_is_throttled(n) ((void)(n), 0)
 
 #endif
 

@@ -1,6 +1,7 @@
 // Umbrella header: everything a C++ user of libtimemory needs (core and host). Includes only.
 #pragma once
 
+#include "timemory/components.hpp"
 #include "timemory/core/bundle.hpp"
 #include "timemory/core/component_info.hpp"
 #include "timemory/core/graph.hpp"
@@ -11,4 +12,3 @@
 #include "timemory/core/results.hpp"
 #include "timemory/core/settings.hpp"
 #include "timemory/library.h"
-#include "timemory/components.hpp"

@@ -38,7 +38,7 @@ TIMEMORY_INLINE void measure_values(const double* start, const double* stop, dou
 /// Components chosen at compile time, started and stopped explicitly.
 template <static_component... C>
 class bundle {
-public:
+  public:
     static constexpr unsigned raw_total = (C::raw_count + ... + 0u);
 
     explicit bundle(const label_id& label, scope_mode mode = scope_mode::use_default) noexcept
@@ -65,7 +65,7 @@ public:
 
     bool running() const noexcept { return m_graph != nullptr; }
 
-private:
+  private:
     using types = std::tuple<C...>;
     /// Offset of component I's samples in the raw buffers.
     template <std::size_t I>
@@ -106,7 +106,7 @@ private:
 /// RAII form of bundle: starts in the constructor, stops in the destructor.
 template <static_component... C>
 class scoped {
-public:
+  public:
     explicit scoped(const label_id& label, scope_mode mode = scope_mode::use_default)
         : m_bundle{label, mode} {
         m_bundle.start();
@@ -115,13 +115,13 @@ public:
     scoped(const scoped&) = delete;
     scoped& operator=(const scoped&) = delete;
 
-private:
+  private:
     bundle<C...> m_bundle;
 };
 
 /// Components chosen at run time (by id strings through the registry).
 class runtime_bundle {
-public:
+  public:
     runtime_bundle(std::string_view label, std::vector<const component_info*> components,
                    scope_mode mode = scope_mode::use_default);
     runtime_bundle(hash_value label, std::vector<const component_info*> components,
@@ -139,7 +139,7 @@ public:
     /// component whose value is known later).
     const std::vector<double>& last_values() const noexcept { return m_last; }
 
-private:
+  private:
     hash_value m_hash;
     scope_mode m_mode;
     component_set m_set;
@@ -153,8 +153,8 @@ private:
 
 /// Time the enclosing scope with compile-time components under a static label:
 ///   TIMEMORY_SCOPED("solve", tim::component::wall_clock);
-#define TIMEMORY_SCOPED(label_text, ...)                                                          \
-    static const ::tim::label_id TIMEMORY_CONCAT(timemory_label_, __LINE__){label_text};         \
-    ::tim::scoped<__VA_ARGS__> TIMEMORY_CONCAT(timemory_scope_, __LINE__) {                      \
-        TIMEMORY_CONCAT(timemory_label_, __LINE__)                                                \
+#define TIMEMORY_SCOPED(label_text, ...)                                                 \
+    static const ::tim::label_id TIMEMORY_CONCAT(timemory_label_, __LINE__){label_text}; \
+    ::tim::scoped<__VA_ARGS__> TIMEMORY_CONCAT(timemory_scope_, __LINE__) {              \
+        TIMEMORY_CONCAT(timemory_label_, __LINE__)                                       \
     }

@@ -48,25 +48,25 @@ struct value_info {
 };
 
 struct component_info {
-    std::uint16_t index = 0;               ///< slot in the registry (stable for built-ins)
-    std::string_view id;                   ///< primary id, e.g. "wall_clock"
-    std::vector<std::string_view> aliases; ///< other accepted ids, e.g. "real_clock"
-    std::string_view label;                ///< output label / file stem, e.g. "wall"
-    std::string_view description;          ///< banner of the text table
-    std::string_view class_name;           ///< Python class name, e.g. "WallClock"
-    unit_kind units = unit_kind::count;    ///< units of single-valued components
-    std::vector<value_info> values;        ///< per-value labels when more than one value
-    unsigned raw_count = 1;                ///< doubles written by sample()
-    unsigned value_count = 1;              ///< doubles written by measure()
-    sample_fn sample = nullptr;            ///< reads the current absolute counters
-    measure_fn measure = nullptr;          ///< nullptr: values[i] = stop[i] - start[i]
-    availability_fn unavailable = nullptr; ///< nullptr or returns "" when usable here
-    finish_fn finish = nullptr;            ///< set: values arrive later, see finish_fn
+    std::uint16_t index = 0;                ///< slot in the registry (stable for built-ins)
+    std::string_view id;                    ///< primary id, e.g. "wall_clock"
+    std::vector<std::string_view> aliases;  ///< other accepted ids, e.g. "real_clock"
+    std::string_view label;                 ///< output label / file stem, e.g. "wall"
+    std::string_view description;           ///< banner of the text table
+    std::string_view class_name;            ///< Python class name, e.g. "WallClock"
+    unit_kind units = unit_kind::count;     ///< units of single-valued components
+    std::vector<value_info> values;         ///< per-value labels when more than one value
+    unsigned raw_count = 1;                 ///< doubles written by sample()
+    unsigned value_count = 1;               ///< doubles written by measure()
+    sample_fn sample = nullptr;             ///< reads the current absolute counters
+    measure_fn measure = nullptr;           ///< nullptr: values[i] = stop[i] - start[i]
+    availability_fn unavailable = nullptr;  ///< nullptr or returns "" when usable here
+    finish_fn finish = nullptr;             ///< set: values arrive later, see finish_fn
     /// Values are attached to child rows (each kernel under the region that launched it); a row's
     /// value is the total of its subtree, so every enclosing region shows its device time.
     bool subtree_totals = false;
-    bool thread_scope_only = false;        ///< value only meaningful for the calling thread
-    bool integer_values = false;           ///< raw values are integral (counts, ns)
+    bool thread_scope_only = false;  ///< value only meaningful for the calling thread
+    bool integer_values = false;     ///< raw values are integral (counts, ns)
 
     /// Number of values and their labels/units, whether single- or multi-valued.
     unsigned size() const noexcept { return value_count; }

@@ -27,11 +27,11 @@ std::string label_text(hash_value hash);
 /// A label hashed and registered once, typically a function-local static built by the
 /// TIMEMORY_* scope macros, so that the hot path only copies the hash.
 class label_id {
-public:
+  public:
     explicit label_id(std::string_view text) : m_hash{add_label(text)} {}
     constexpr hash_value hash() const noexcept { return m_hash; }
 
-private:
+  private:
     hash_value m_hash;
 };
 

@@ -23,7 +23,7 @@ struct result_node {
     std::vector<std::size_t> children;  ///< in first-insertion order
     std::set<std::int64_t> tids;
     std::set<std::int64_t> pids;
-    std::int64_t start_ns = 0;  ///< earliest first entry (epoch ns)
+    std::int64_t start_ns = 0;                               ///< earliest first entry (epoch ns)
     std::map<std::uint16_t, std::vector<accumulator>> data;  ///< per component index, per value
 };
 
@@ -41,19 +41,19 @@ result_tree collect_results();
 
 /// One row of a component's view: a node that has this component's data.
 struct component_record {
-    std::size_t node = 0;       ///< index in result_tree::nodes
-    std::int64_t parent = -1;   ///< index into the view (nearest ancestor with data), -1 = top
+    std::size_t node = 0;      ///< index in result_tree::nodes
+    std::int64_t parent = -1;  ///< index into the view (nearest ancestor with data), -1 = top
     hash_value hash = 0;
-    std::string label;          ///< undecorated
-    std::string prefix;         ///< decorated: ">>> |_label" (or "|<tid>>>> ..." uncollapsed)
-    std::uint32_t depth = 0;    ///< 0 for top-level rows
-    hash_value rolling_hash = 0;          ///< wrapping sum of hierarchy
-    std::vector<hash_value> hierarchy;    ///< ancestor hashes root-first, then own hash
-    std::vector<std::size_t> children;    ///< indices into the view
+    std::string label;            ///< undecorated
+    std::string prefix;           ///< decorated: ">>> |_label" (or "|<tid>>>> ..." uncollapsed)
+    std::uint32_t depth = 0;      ///< 0 for top-level rows
+    hash_value rolling_hash = 0;  ///< wrapping sum of hierarchy
+    std::vector<hash_value> hierarchy;  ///< ancestor hashes root-first, then own hash
+    std::vector<std::size_t> children;  ///< indices into the view
     std::set<std::int64_t> tids;
     std::set<std::int64_t> pids;
     std::int64_t start_ns = 0;
-    std::vector<accumulator> inclusive;   ///< raw units, per value
+    std::vector<accumulator> inclusive;  ///< raw units, per value
     /// Exclusive = inclusive minus the children's inclusive, per value; only count and sum are
     /// meaningful (min/max/sqr of exclusive time are unknowable). Never negative.
     std::vector<accumulator> exclusive;

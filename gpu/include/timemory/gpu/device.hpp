@@ -7,10 +7,10 @@
 namespace tim::gpu {
 
 struct device_status {
-    int count = 0;           ///< devices visible to this process
-    int runtime_version = 0; ///< cudaRuntimeGetVersion, e.g. 13000
-    int driver_version = 0;  ///< cudaDriverGetVersion, 0 without a driver
-    std::string reason;      ///< "" with a device, else "no CUDA device: <CUDA's error text>"
+    int count = 0;            ///< devices visible to this process
+    int runtime_version = 0;  ///< cudaRuntimeGetVersion, e.g. 13000
+    int driver_version = 0;   ///< cudaDriverGetVersion, 0 without a driver
+    std::string reason;       ///< "" with a device, else "no CUDA device: <CUDA's error text>"
 };
 
 /// Probes on first call (thread-safe), then returns the remembered answer.

@@ -25,10 +25,16 @@ TIMEMORY_VISIBLE extern std::atomic<int> rusage_who;
 }  // namespace detail
 
 /// getrusage-based components measure the calling process (the default).
-inline void set_rusage_self() noexcept { detail::rusage_who.store(RUSAGE_SELF); }
+inline void set_rusage_self() noexcept {
+    detail::rusage_who.store(RUSAGE_SELF);
+}
 /// getrusage-based components measure terminated, waited-for child processes.
-inline void set_rusage_children() noexcept { detail::rusage_who.store(RUSAGE_CHILDREN); }
-inline bool rusage_children() noexcept { return detail::rusage_who.load() == RUSAGE_CHILDREN; }
+inline void set_rusage_children() noexcept {
+    detail::rusage_who.store(RUSAGE_CHILDREN);
+}
+inline bool rusage_children() noexcept {
+    return detail::rusage_who.load() == RUSAGE_CHILDREN;
+}
 
 /// struct timeval (seconds + microseconds) as nanoseconds.
 TIMEMORY_INLINE double timeval_ns(const timeval& tv) noexcept {
