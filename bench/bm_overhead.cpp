@@ -66,6 +66,17 @@ void BM_PushPop_RuntimeBundle(benchmark::State& state) {
 }
 BENCHMARK(BM_PushPop_RuntimeBundle);
 
+// The same bundle started and stopped again: the steady state of a runtime bundle kept per region.
+void BM_PushPop_RuntimeBundleReused(benchmark::State& state) {
+    tim::runtime_bundle bundle{tim::add_label("bm_runtime_reused"),
+                               tim::registry::parse_list("wall_clock")};
+    for (auto _ : state) {
+        bundle.start();
+        bundle.stop();
+    }
+}
+BENCHMARK(BM_PushPop_RuntimeBundleReused);
+
 void BM_PushPop_RuntimeDisabled(benchmark::State& state) {
     static const tim::label_id label{"bm_disabled"};
     auto& s = tim::settings::instance();
