@@ -309,6 +309,19 @@ def test_manager_metadata():
     assert isinstance(m.text_files, list) and isinstance(m.json_files, list)
 
 
+def run_thread_to_its_end(work):
+    """Run `work` on a new thread and wait until the OS thread is gone: join() returns when its
+    Python code is done, but its C++ thread-locals (frame stacks closing open markers) are
+    destroyed a moment later, when the OS thread exits."""
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    deadline = time.monotonic() + 10.0
+    while os.path.exists("/proc/self/task/{}".format(worker.native_id)):
+        assert time.monotonic() < deadline, "the worker thread did not exit"
+        time.sleep(0.01)
+
+
 def test_marker_left_open_when_its_thread_ends_is_closed_and_its_time_kept(capfd):
     site = region.marker_site(["wall_clock"], "marker_left_open_by_thread")
 
@@ -316,15 +329,7 @@ def test_marker_left_open_when_its_thread_ends_is_closed_and_its_time_kept(capfd
         site.start()
         time.sleep(0.05)  # the thread ends without site.stop()
 
-    worker = threading.Thread(target=work)
-    worker.start()
-    worker.join()
-    # join() returns when the thread's Python code is done; its C++ thread-locals (the frame
-    # stack closing the marker) are destroyed a moment later, when the OS thread exits.
-    deadline = time.monotonic() + 10.0
-    while os.path.exists("/proc/self/task/{}".format(worker.native_id)):
-        assert time.monotonic() < deadline, "the worker thread did not exit"
-        time.sleep(0.01)
+    run_thread_to_its_end(work)
     err = capfd.readouterr().err
     assert "1 marker(s) still open when their thread ended were closed" in err
     depth, laps, seconds = one("marker_left_open_by_thread")
@@ -341,13 +346,7 @@ def test_a_marker_site_dropped_while_started_is_still_closed_at_thread_end(capfd
         later.start()
         later.stop()
 
-    worker = threading.Thread(target=work)
-    worker.start()
-    worker.join()
-    deadline = time.monotonic() + 10.0
-    while os.path.exists("/proc/self/task/{}".format(worker.native_id)):
-        assert time.monotonic() < deadline, "the worker thread did not exit"
-        time.sleep(0.01)
+    run_thread_to_its_end(work)
     assert "1 marker(s) still open when their thread ended" in capfd.readouterr().err
     assert one("dropped_while_started")[1] == 1
     assert one("dropped_while_started", "cpu_clock")[1] == 1
