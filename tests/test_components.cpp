@@ -129,7 +129,9 @@ double burn_cpu(std::chrono::milliseconds cpu) {
     double used = 0.0;
     while ((used = (used_ticks() - begin) * tick_ns) < static_cast<double>(cpu.count()) * msec &&
            std::chrono::steady_clock::now() < give_up) {
-        for (int i = 0; i < 10000; ++i) sink = sink + i;
+        // ~1 ms of user-mode work per clock check: the checks (a times() syscall each) must stay
+        // a negligible share, or a loaded machine books a third of the loop as system time.
+        for (int i = 0; i < 1000000; ++i) sink = sink + i;
     }
     return used;
 }
