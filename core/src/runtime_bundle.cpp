@@ -11,7 +11,7 @@ runtime_bundle::runtime_bundle(hash_value label, std::vector<const component_inf
     : m_hash{label},
       m_mode{mode},
       m_set{std::move(components)},
-      m_raw(2 * std::size_t{m_set.raw_total()}),
+      m_raw{std::make_unique_for_overwrite<double[]>(2 * std::size_t{m_set.raw_total()})},
       m_last(m_set.value_total()) {}
 
 runtime_bundle::runtime_bundle(runtime_bundle&& other) noexcept
@@ -29,14 +29,14 @@ void runtime_bundle::start() {
     if (!is_enabled() || m_graph != nullptr) return;
     m_graph = &this_thread_graph();
     m_node = m_graph->push(m_hash, m_mode);
-    m_set.sample(m_raw.data());
+    m_set.sample(m_raw.get());
 }
 
 void runtime_bundle::stop() {
     if (m_graph == nullptr) return;
-    double* stop = m_raw.data() + m_set.raw_total();
+    double* stop = m_raw.get() + m_set.raw_total();
     m_set.sample_reverse(stop);
-    m_set.record(*m_graph, m_node, m_raw.data(), stop, m_last.data());
+    m_set.record(*m_graph, m_node, m_raw.get(), stop, m_last.data());
     m_graph->pop(m_node);
     m_graph = nullptr;
 }

@@ -17,6 +17,7 @@
 #include "timemory/core/settings.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <tuple>
 #include <utility>
@@ -70,9 +71,9 @@ class bundle {
     /// Offset of component I's samples in the raw buffers.
     template <std::size_t I>
     static constexpr unsigned raw_offset() {
+        constexpr unsigned counts[] = {C::raw_count..., 0u};
         unsigned offset = 0;
-        unsigned i = 0;
-        ((offset += (i++ < I ? C::raw_count : 0u)), ...);
+        for (std::size_t k = 0; k != I; ++k) offset += counts[k];
         return offset;
     }
 
@@ -143,7 +144,8 @@ class runtime_bundle {
     hash_value m_hash;
     scope_mode m_mode;
     component_set m_set;
-    std::vector<double> m_raw;  ///< start samples, then stop samples (one allocation)
+    /// Start samples, then stop samples: one allocation, not zero-filled (always sampled first).
+    std::unique_ptr<double[]> m_raw;
     std::vector<double> m_last;
     thread_graph* m_graph = nullptr;
     std::uint32_t m_node = no_node;
