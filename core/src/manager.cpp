@@ -6,6 +6,7 @@
 #include "timemory/core/output.hpp"
 #include "timemory/core/results.hpp"
 #include "timemory/core/settings.hpp"
+#include "timemory/core/signals.hpp"
 
 #include <atomic>
 #include <cstdlib>
@@ -61,6 +62,9 @@ void init(const std::vector<std::string>& argv, std::string_view prefix, std::st
     s.parse();  // TIMEMORY_OUTPUT_PATH and friends override the derived name
     finalized.store(false);
     arm_exit_hook();
+    // Every API initialises through here (C, C++, Python), so the setting works from each; a
+    // signal already handled is not installed again (its saved previous handler stays).
+    if (s.enable_signal_handler) signals::enable();
 }
 
 void init(int argc, char** argv, std::string_view prefix, std::string_view suffix) {

@@ -11,4 +11,5 @@
 #include "timemory/core/registry.hpp"
 #include "timemory/core/results.hpp"
 #include "timemory/core/settings.hpp"
+#include "timemory/core/signals.hpp"
 #include "timemory/library.h"
