@@ -28,17 +28,6 @@ static long file_size(const char* path) {
     return n;
 }
 
-/* 1 if a line of the file contains text. */
-static int file_contains(const char* path, const char* text) {
-    FILE* f = fopen(path, "r");
-    if (!f) return 0;
-    char line[1024];
-    int found = 0;
-    while (!found && fgets(line, sizeof(line), f)) found = strstr(line, text) != NULL;
-    fclose(f);
-    return found;
-}
-
 int main(int argc, char** argv) {
     const char* dir = argc > 1 ? argv[1] : "c-api-output";
     setenv("TIMEMORY_OUTPUT_PATH", dir, 1);

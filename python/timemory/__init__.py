@@ -181,8 +181,7 @@ def _auto_initialize():
 _auto_initialize()
 settings.python_exe = _sys.executable
 settings.command_line = [str(a) for a in getattr(_sys, "argv", None) or []]
-if settings.enable_signal_handler:
-    enable_signal_detection()
+# settings.enable_signal_handler takes effect in initialize(), as in C and C++.
 
 
 def _no_output_at_exit():

@@ -211,6 +211,22 @@ def test_signal_detection_writes_outputs(output_dir):
     assert (output_dir / "wall.json").exists()
 
 
+def test_signal_handler_setting_takes_effect_at_initialize(output_dir):
+    script = ("import os, signal, timemory\n"
+              "assert timemory.signals.active() == []\n"  # TIMEMORY_LIBRARY_CTOR=0: no init yet
+              "timemory.initialize(['x'])\n"
+              "assert timemory.signals.active() == sorted(timemory.signals.default_signals())\n"
+              + MEASURE.replace("import time, timemory\n", "import time\n") +
+              "os.kill(os.getpid(), signal.SIGTERM)\n"
+              "print('not reached')\n")
+    proc = run_python(["-c", script], env={"TIMEMORY_ENABLE_SIGNAL_HANDLER": "ON",
+                                           "TIMEMORY_LIBRARY_CTOR": "0"})
+    assert proc.returncode == -signal.SIGTERM, (proc.returncode, proc.stderr)
+    assert proc.stderr.count("caught signal") == 1, proc.stderr
+    graph = json.load(open(output_dir / "wall.json"))["timemory"]["wall_clock"]["ranks"][0]["graph"]
+    assert [row["prefix"] for row in graph] == [">>> outer", ">>> |_inner"]
+
+
 def test_signal_detection_disable_restores_python_handler(output_dir):
     script = ("import os, signal, timemory\n"
               "timemory.enable_signal_detection()\n"

@@ -1,8 +1,9 @@
 // Terminating signals: on SIGINT, SIGTERM, SIGSEGV, ... write every output once (finalize) and
 // then die of the same signal with its default action, so an interrupted or crashing run keeps
-// what it measured. Opt-in (settings.enable_signal_handler, or enable()): writing files from a
-// signal handler is not async-signal-safe, the same trade timemory 3 made. A second signal while
-// the outputs are written takes its default action at once.
+// what it measured. Opt-in (settings.enable_signal_handler, which tim::init applies by calling
+// enable(), or enable() directly): writing files from a signal handler is not async-signal-safe,
+// the same trade timemory 3 made. A second signal while the outputs are written takes its
+// default action at once.
 #pragma once
 
 #include <vector>
