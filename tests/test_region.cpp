@@ -346,3 +346,41 @@ TEST(Manager, RegionStillOpenWhenMainReturnsIsWritten) {
     EXPECT_NE(text.str().find(">>> left-open-at-exit"), std::string::npos) << text.str();
     std::filesystem::remove_all(dir);
 }
+
+// C++ keeps its throwing contract for a list that names nothing; the C API's path keeps the
+// known names of a list with a typo and leaves the set alone for a list with none.
+TEST_F(Region, EmptyListThrowsAndKeepKnownKeepsTheValidNames) {
+    using set = std::vector<const tim::component_info*>;
+    (void)scaled_component();  // registered before it is named
+    for (const char* empty : {"", ",,,", " ; "}) {
+        EXPECT_THROW(tim::region::set_default(empty), std::invalid_argument) << empty;
+        EXPECT_THROW(tim::region::set_trace_default(empty), std::invalid_argument) << empty;
+    }
+    EXPECT_EQ(tim::region::default_components(), set{&counter_component()});
+
+    testing::internal::CaptureStderr();
+    EXPECT_FALSE(tim::region::set_default_keep_known(",,,", "caller"));
+    EXPECT_EQ(count_warnings(testing::internal::GetCapturedStderr()), 1u);
+    EXPECT_EQ(tim::region::default_components(), set{&counter_component()});
+
+    testing::internal::CaptureStderr();
+    EXPECT_FALSE(
+        tim::region::set_default_keep_known("test_region_scaldd,test_region_scaled", "caller"));
+    const std::string text = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(count_warnings(text), 1u) << text;
+    EXPECT_NE(text.find("caller(\"test_region_scaldd,test_region_scaled\"): unknown component "
+                        "'test_region_scaldd' (did you mean 'test_region_scaled'"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("; measuring test_region_scaled"), std::string::npos) << text;
+    EXPECT_EQ(tim::region::default_components(), set{&scaled_component()});
+    region("after-typo", 2);
+    ASSERT_EQ(rows(scaled_component()).size(), 1u);
+    EXPECT_EQ(rows(scaled_component())[0].inclusive[0].sum, 20.0);
+    EXPECT_TRUE(rows().empty());
+
+    testing::internal::CaptureStderr();
+    EXPECT_TRUE(tim::region::set_default_keep_known("test_region_counter", "caller"));
+    EXPECT_EQ(count_warnings(testing::internal::GetCapturedStderr()), 0u);
+    EXPECT_EQ(tim::region::default_components(), set{&counter_component()});
+}

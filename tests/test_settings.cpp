@@ -144,6 +144,31 @@ TEST(Settings, BadValueKeepsPreviousValueAndWarnsOnce) {
     EXPECT_EQ(count_of(err, "\n"), 2u) << err;
 }
 
+// A negative max_depth recorded nothing at all: it is refused with the valid range, from the
+// environment and from set_text, and the value before stays.
+TEST(Settings, NegativeMaxDepthIsRefusedWithTheValidRange) {
+    settings_guard guard;
+    auto& s = settings::instance();
+    const auto before = s.max_depth;
+    guard.set_env("TIMEMORY_MAX_DEPTH", "-1");
+    testing::internal::CaptureStderr();
+    s.parse();
+    const std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(s.max_depth, before);
+    EXPECT_EQ(count_of(err, "\n"), 1u) << err;
+    EXPECT_NE(err.find("TIMEMORY_MAX_DEPTH=\"-1\" is outside the valid range (0 or more"),
+              std::string::npos)
+        << err;
+    EXPECT_NE(err.find("keeping " + std::to_string(before)), std::string::npos) << err;
+
+    std::string error;
+    EXPECT_FALSE(s.set_text("max_depth", "-5", &error));
+    EXPECT_NE(error.find("valid range"), std::string::npos) << error;
+    EXPECT_EQ(s.max_depth, before);
+    EXPECT_TRUE(s.set_text("max_depth", "0", &error));  // documented: an empty report
+    EXPECT_EQ(s.max_depth, 0);
+}
+
 TEST(Settings, ConfigFileIsReadAndEnvironmentWins) {
     settings_guard guard;
     const auto path = guard.write_file("env-wins.cfg",

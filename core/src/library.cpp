@@ -38,23 +38,19 @@ void timemory_finalize_library(void) {
 }
 
 int timemory_set_default(const char* components) {
-    try {
-        tim::region::set_default(safe(components));
-        return 0;
-    } catch (const std::exception& e) {
-        tim::log::warning("timemory_set_default(\"", safe(components), "\"): ", e.what());
-        return -1;
-    }
+    return guarded("timemory_set_default", [&] {
+        return tim::region::set_default_keep_known(safe(components), "timemory_set_default") ? 0
+                                                                                             : -1;
+    });
 }
 
 int timemory_set_trace_default(const char* components) {
-    try {
-        tim::region::set_trace_default(safe(components));
-        return 0;
-    } catch (const std::exception& e) {
-        tim::log::warning("timemory_set_trace_default(\"", safe(components), "\"): ", e.what());
-        return -1;
-    }
+    return guarded("timemory_set_trace_default", [&] {
+        return tim::region::set_trace_default_keep_known(safe(components),
+                                                         "timemory_set_trace_default")
+                   ? 0
+                   : -1;
+    });
 }
 
 void timemory_push_region(const char* name) {

@@ -7,9 +7,13 @@
 #include "timemory/core/settings.hpp"
 
 #include <time.h>
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <span>
+#include <stdexcept>
+#include <string>
 #include <unordered_map>
 
 namespace tim::region {
@@ -36,30 +40,95 @@ default_set_holder& holder(set_kind kind) {
     return instances[kind];
 }
 
-// Regions: settings.components, falling back to global_components, then wall_clock. Traces:
-// settings.trace_components first, then the same chain (timemory's priority for
-// TRACE_COMPONENTS), but never region::set_default's choice.
-const component_set* set_from_settings(set_kind kind) {
-    const auto& s = settings::instance();
-    const char* name = "TIMEMORY_GLOBAL_COMPONENTS";
-    const std::string* spec = &s.global_components;
-    if (kind == trace_set && !s.trace_components.empty()) {
-        name = "TIMEMORY_TRACE_COMPONENTS";
-        spec = &s.trace_components;
-    } else if (!s.components.empty()) {
-        name = "TIMEMORY_COMPONENTS";
-        spec = &s.components;
+// "cpu_clock, wall_clock"
+std::string names_of(const std::vector<const component_info*>& items) {
+    std::string out;
+    for (const auto* info : items) {
+        if (!out.empty()) out += ", ";
+        out += info->id;
     }
-    if (!spec->empty()) {
-        try {
-            return make_set(registry::parse_list(*spec));
-        } catch (const unknown_component& e) {
-            log::warning(name, ": ", e.what(), "; using wall_clock");
+    return out.empty() ? "nothing" : out;
+}
+
+// What was wrong with a list: each unknown name with its close matches, or that it names none.
+// The valid ids are listed only when some name has no close match to offer.
+std::string list_problem(const registry::parsed_list& parsed) {
+    if (parsed.names == 0) return "names no component";
+    std::string out;
+    bool unmatched = false;
+    for (const auto& bad : parsed.unknown) {
+        out += out.empty() ? "unknown component '" : ", unknown component '";
+        out += bad.name();
+        out += '\'';
+        const auto& close = bad.suggestions();
+        unmatched = unmatched || close.empty();
+        for (std::size_t i = 0; i < close.size(); ++i) {
+            out += i ? ", '" : " (did you mean '";
+            out += close[i];
+            out += i + 1 < close.size() ? "'" : "'?)";
         }
     }
-    std::vector<const component_info*> fallback;
-    if (const auto* wall = registry::find("wall_clock")) fallback.push_back(wall);
-    return make_set(fallback);
+    if (unmatched) {
+        out += " (valid components:";
+        for (const auto* info : registry::all()) {
+            out += ' ';
+            out += info->id;
+        }
+        out += ")";
+    }
+    return out;
+}
+
+// A bad value of a setting is reported once per process, however often the sets are rebuilt
+// (each settings change, regions and traces apart).
+void warn_setting_once(const std::string& message) {
+    static std::mutex mutex;
+    static std::vector<std::string> said;
+    std::lock_guard<std::mutex> lock{mutex};
+    if (std::find(said.begin(), said.end(), message) != said.end()) return;
+    said.push_back(message);
+    log::warning(message);
+}
+
+// Regions: settings.components, falling back to global_components, then wall_clock. Traces:
+// settings.trace_components first, then the same chain (timemory's priority for
+// TRACE_COMPONENTS), but never region::set_default's choice. Unknown names cost only themselves;
+// a list left with no component (blank, only separators, nothing known or usable) passes to the
+// next in the chain. Each such value is warned once, naming its variable and what is measured.
+const component_set* set_from_settings(set_kind kind) {
+    const auto& s = settings::instance();
+    struct source {
+        const char* name;
+        const std::string* spec;
+    };
+    const source chain[] = {{"TIMEMORY_TRACE_COMPONENTS", &s.trace_components},
+                            {"TIMEMORY_COMPONENTS", &s.components},
+                            {"TIMEMORY_GLOBAL_COMPONENTS", &s.global_components}};
+    std::vector<std::string> problems;
+    std::vector<const component_info*> chosen;
+    for (const auto& [name, spec] : std::span{chain}.subspan(kind == trace_set ? 0 : 1)) {
+        if (spec->empty()) continue;
+        auto parsed = registry::parse_list_keep_known(*spec);
+        if (parsed.names == 0 || !parsed.unknown.empty() || parsed.components.empty()) {
+            problems.push_back(
+                std::string{name} + "=\"" + *spec + "\": " +
+                (parsed.components.empty() && parsed.unknown.empty() && parsed.names > 0
+                     ? std::string{"no component that can measure here"}
+                     : list_problem(parsed)));
+        }
+        if (!parsed.components.empty()) {
+            chosen = std::move(parsed.components);
+            break;
+        }
+    }
+    if (chosen.empty()) {
+        if (const auto* wall = registry::find("wall_clock")) chosen.push_back(wall);
+    }
+    for (const auto& problem : problems) {
+        // The same for regions and traces from here on down the chain: said once for both.
+        warn_setting_once(problem + "; measuring " + names_of(chosen));
+    }
+    return make_set(chosen);
 }
 
 struct throttle_state {
@@ -188,13 +257,32 @@ bool close(std::string_view name) {
     return true;
 }
 
-void replace_default(set_kind kind, std::string_view components) {
-    auto set = make_set(registry::parse_list(components));  // throws before changing anything
+void install(set_kind kind, const component_set* set) {
     auto& h = holder(kind);
     std::lock_guard<std::mutex> lock{h.mutex};
     h.set = set;
     h.explicit_choice = true;
     h.generation.fetch_add(1, std::memory_order_release);
+}
+
+void replace_default(set_kind kind, std::string_view components) {
+    // Both throw before anything changes.
+    if (components.find_first_not_of(registry::list_separators) == std::string_view::npos) {
+        throw std::invalid_argument("component list '" + std::string{components} +
+                                    "' names no component");
+    }
+    install(kind, make_set(registry::parse_list(components)));
+}
+
+bool replace_default_keep_known(set_kind kind, std::string_view components,
+                                std::string_view caller) {
+    auto parsed = registry::parse_list_keep_known(components);
+    const bool known = parsed.names > 0 && !parsed.components.empty();
+    if (known) install(kind, make_set(parsed.components));
+    if (parsed.names > 0 && parsed.unknown.empty()) return true;  // every name known
+    log::warning(caller, "(\"", components, "\"): ", list_problem(parsed), "; ",
+                 known ? "measuring " + names_of(parsed.components) : "the previous choice stays");
+    return false;
 }
 
 }  // namespace
@@ -209,6 +297,14 @@ std::vector<const component_info*> default_components() {
 
 void set_trace_default(std::string_view components) {
     replace_default(trace_set, components);
+}
+
+bool set_default_keep_known(std::string_view components, std::string_view caller) {
+    return replace_default_keep_known(region_set, components, caller);
+}
+
+bool set_trace_default_keep_known(std::string_view components, std::string_view caller) {
+    return replace_default_keep_known(trace_set, components, caller);
 }
 
 std::vector<const component_info*> trace_default_components() {

@@ -163,20 +163,42 @@ std::string unavailable_reason(const component_info& info) {
     return info.unavailable ? info.unavailable() : std::string{};
 }
 
-std::vector<const component_info*> parse_list(std::string_view spec) {
-    std::vector<const component_info*> out;
+namespace {
+// The names of a list, known ones resolved (usable() not applied yet).
+parsed_list split_list(std::string_view spec) {
+    parsed_list out;
     std::size_t pos = 0;
     while (pos < spec.size()) {
-        const auto end = spec.find_first_of(",; \t\n", pos);
+        const auto end = spec.find_first_of(list_separators, pos);
         const auto token = spec.substr(pos, end == std::string_view::npos ? end : end - pos);
         if (!token.empty()) {
-            const auto& info = get(token);
-            if (std::find(out.begin(), out.end(), &info) == out.end()) out.push_back(&info);
+            ++out.names;
+            const auto* info = find(token);
+            if (info == nullptr) {
+                out.unknown.emplace_back(token);
+            } else if (std::find(out.components.begin(), out.components.end(), info) ==
+                       out.components.end()) {
+                out.components.push_back(info);
+            }
         }
         if (end == std::string_view::npos) break;
         pos = end + 1;
     }
-    return usable(std::move(out));
+    return out;
+}
+}  // namespace
+
+parsed_list parse_list_keep_known(std::string_view spec) {
+    auto parsed = split_list(spec);
+    parsed.components = usable(std::move(parsed.components));
+    return parsed;
+}
+
+std::vector<const component_info*> parse_list(std::string_view spec) {
+    auto parsed = split_list(spec);
+    // Thrown before usable() reports anything: a rejected list changes nothing, says one thing.
+    if (!parsed.unknown.empty()) throw parsed.unknown.front();
+    return usable(std::move(parsed.components));
 }
 
 std::vector<const component_info*> usable(std::vector<const component_info*> components) {

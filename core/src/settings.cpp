@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 namespace tim {
@@ -136,6 +137,27 @@ std::string to_text(const std::string& value) {
     std::array<char, 64> buf{};
     const auto res = std::to_chars(buf.data(), buf.data() + buf.size(), value);
     return std::string(buf.data(), res.ptr);
+}
+
+// Integer settings whose meaning has a floor; every other integer takes any value.
+struct integer_floor {
+    std::string_view name;
+    int64_t min;
+    std::string_view meaning;  ///< what the valid values mean, for the warning
+};
+constexpr integer_floor k_integer_floors[] = {
+    {"max_depth", 0, "levels of nesting recorded, 0 records none"},
+};
+
+// "" when `value` is valid for `spec`, else the reason.
+std::string out_of_range(const setting_spec& spec, int64_t value) {
+    for (const auto& floor : k_integer_floors) {
+        if (floor.name == spec.name && value < floor.min) {
+            return "is outside the valid range (" + std::to_string(floor.min) +
+                   " or more: " + std::string(floor.meaning) + ")";
+        }
+    }
+    return {};
 }
 
 std::string_view expected_kind(setting_type type) noexcept {
@@ -318,15 +340,22 @@ bool settings::assign(const setting_spec& target, std::string_view value, std::s
     bool ok = true;
     for_each([&](const setting_spec& spec, auto& member) {
         if (&spec != &target) return;
-        std::remove_cvref_t<decltype(member)> parsed{};
-        if (parse_value(value, parsed)) {
+        using value_type = std::remove_cvref_t<decltype(member)>;
+        value_type parsed{};
+        std::string problem;
+        if (!parse_value(value, parsed)) {
+            problem = "is not " + std::string(expected_kind(spec.type));
+        } else if constexpr (std::is_same_v<value_type, int64_t>) {
+            problem = out_of_range(spec, parsed);
+        }
+        if (problem.empty()) {
             member = std::move(parsed);
             return;
         }
         ok = false;
         if (error != nullptr)
-            *error = std::string(spec.env) + "=\"" + std::string(value) + "\" is not " +
-                     std::string(expected_kind(spec.type)) + "; keeping " + to_text(member);
+            *error = std::string(spec.env) + "=\"" + std::string(value) + "\" " + problem +
+                     "; keeping " + to_text(member);
     });
     return ok;
 }

@@ -21,7 +21,8 @@
  *
  * Defining TIMEMORY_DISABLE before including this header turns every call into a no-op.
  * Errors never abort the program: an unknown component or a pop without a push prints one
- * warning and the measurements already taken are kept.
+ * warning and the measurements already taken are kept. A misspelt name in a component list
+ * costs only itself: the other names are measured.
  */
 #ifndef TIMEMORY_LIBRARY_H
 #define TIMEMORY_LIBRARY_H
@@ -41,13 +42,14 @@ void timemory_init_library(int argc, char** argv);
 void timemory_finalize_library(void);
 
 /** \brief Choose the components measured by regions, e.g. "wall_clock,peak_rss".
- *  \return 0 on success, -1 (with a warning listing valid ids) if a name is unknown, in which
- *  case the previous choice stays.  \see timemory_set_trace_default  \since 4.0 */
+ *  \return 0 when every name is known. Otherwise -1 and one warning naming each unknown name
+ *  with its close matches: the known names are measured ("wall_clok,cpu_clock" measures
+ *  cpu_clock), and a list with none ("", NULL, ",,,", only unknown names) keeps the previous
+ *  choice.  \see timemory_set_trace_default  \since 4.0 */
 int timemory_set_default(const char* comma_separated_components);
 
 /** \brief Choose the components measured by traces (timemory_push_trace); regions keep theirs.
- *  \return 0 on success, -1 (with a warning listing valid ids) if a name is unknown, in which
- *  case the previous choice stays.  \since 4.0 */
+ *  \return as timemory_set_default.  \since 4.0 */
 int timemory_set_trace_default(const char* comma_separated_components);
 
 /** \brief Open a region on the calling thread.  \see timemory_pop_region  \since 4.0 */

@@ -12,15 +12,24 @@
 namespace tim::region {
 
 /// Replace the default components of regions ("wall_clock,peak_rss"); traces keep theirs.
-/// Throws unknown_component; the previous set stays in that case.
+/// Throws unknown_component for an unknown name and std::invalid_argument for a list that names
+/// no component ("", ",,,"); the previous set stays in either case.
 void set_default(std::string_view components);
 /// The components regions measure now: set_default's choice, else settings.components, else
 /// settings.global_components, else wall_clock.
 std::vector<const component_info*> default_components();
 
-/// Replace the default components of traces; regions keep theirs. Throws unknown_component;
-/// the previous set stays in that case.
+/// Replace the default components of traces; regions keep theirs. Throws as set_default does.
 void set_trace_default(std::string_view components);
+
+/// set_default for callers that cannot catch (the C API): an unknown name costs only itself.
+/// Every name known: the set is replaced, true. Otherwise one warning that starts with `caller`
+/// and names each unknown name with its close matches, and false; the known names that can
+/// measure still replace the set, and with none of those (a blank list, only unknown names) the
+/// previous set stays.
+bool set_default_keep_known(std::string_view components, std::string_view caller);
+/// set_default_keep_known for the traces' set.
+bool set_trace_default_keep_known(std::string_view components, std::string_view caller);
 /// The components traces measure now: set_trace_default's choice, else settings.trace_components,
 /// else settings.components, else settings.global_components, else wall_clock (never
 /// set_default's choice).

@@ -56,10 +56,24 @@ std::vector<const component_info*> all();
 /// "" when the component can measure here, else why not (no GPU, PAPI failed, ...).
 std::string unavailable_reason(const component_info& info);
 
+/// What separates the names of a component list.
+inline constexpr std::string_view list_separators = ",; \t\n";
+
 /// Parse "wall_clock, cpu_clock peak_rss" (separators: comma, space, semicolon) into components.
 /// Throws unknown_component on the first bad name; duplicates are dropped, and so are components
 /// that cannot measure here (see usable()).
 std::vector<const component_info*> parse_list(std::string_view spec);
+
+/// What parse_list_keep_known() found in a list.
+struct parsed_list {
+    std::vector<const component_info*> components;  ///< as parse_list gives them
+    std::vector<unknown_component> unknown;         ///< one per unknown name, in list order
+    std::size_t names = 0;                          ///< names in the list, known or not
+};
+
+/// Like parse_list(), but an unknown name does not cost the others: the known names are parsed
+/// and each unknown one is returned (with its close matches) instead of thrown.
+parsed_list parse_list_keep_known(std::string_view spec);
 
 /// `components` without those that cannot measure here (no GPU, PAPI failed, ...). Each one
 /// dropped is reported once per process with its reason; the rest keep measuring.
