@@ -51,4 +51,25 @@ TEST_F(Outputs, UserMetadataReachesTheInfoSection) {
     EXPECT_FALSE(info.contains("broken"));
 }
 
+TEST_F(Outputs, MetadataReplacesBytesThatAreNotUtf8) {
+    // A setting taken from a Latin-1 environment or an executable named in another encoding
+    // (the tag is the program's name) must not cost metadata.json.
+    record_standard_tree();
+    auto& s = tim::settings::instance();
+    const std::string saved_tag = s.tag;
+    s.tag = "prog\xff";
+    ::setenv("TIMEMORY_OUTPUT_TEST_LATIN1", "caf\xe9", 1);
+    write();
+    ::unsetenv("TIMEMORY_OUTPUT_TEST_LATIN1");
+    s.tag = saved_tag;
+    ASSERT_TRUE(std::filesystem::exists(file("metadata.json")));
+    const auto meta = read_json(file("metadata.json")).at("timemory").at("metadata");
+    EXPECT_EQ(meta.at("settings").at("TIMEMORY_TAG").at("value"), "prog\xef\xbf\xbd");  // U+FFFD
+    bool found = false;
+    for (const auto& e : meta.at("environment")) {
+        found = found || e.get<std::string>() == "TIMEMORY_OUTPUT_TEST_LATIN1=caf\xef\xbf\xbd";
+    }
+    EXPECT_TRUE(found) << meta.at("environment");
+}
+
 }  // namespace

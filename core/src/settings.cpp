@@ -507,7 +507,7 @@ void settings::read_json_config(const std::string& text, const std::string& path
         if (!json_to_text(value, str)) {
             if (!value.is_null())
                 warn(where + "expected " + std::string(expected_kind(spec->type)) + ", got " +
-                     value.dump());
+                     value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
             continue;
         }
         std::string error;
@@ -537,7 +537,9 @@ std::string settings::to_json() const {
     });
     ordered root = ordered::object();
     root["settings"] = std::move(entries);
-    return root.dump(4);
+    // Text settings come from the environment and the executable's name, which need not be
+    // UTF-8: replace such bytes with U+FFFD, as the output writers do, rather than throw.
+    return root.dump(4, ' ', false, ordered::error_handler_t::replace);
 }
 
 // Parse once when the library is loaded, so TIMEMORY_ENABLED=OFF (and the rest) hold even for

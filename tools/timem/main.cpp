@@ -265,7 +265,9 @@ int run(const options& opts) {
     if (out_fd >= 0) {
         timem::child_result reported = result;
         reported.exit_code = exit_code;
-        const std::string text = json_report(opts.command, reported, metrics, error).dump(2) + '\n';
+        const std::string text = json_report(opts.command, reported, metrics, error)
+                                     .dump(2, ' ', false, json::error_handler_t::replace) +
+                                 '\n';  // a command's name need not be UTF-8
         const bool ok = write_all(out_fd, text);
         if (::close(out_fd) != 0 || !ok) {
             std::cerr << "timem: error writing '" << *opts.json_path

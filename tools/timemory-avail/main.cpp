@@ -503,7 +503,8 @@ int run(const options& opts) {
         }
         first = false;
     }
-    if (opts.output == format::json) std::cout << document.dump(2) << '\n';
+    if (opts.output == format::json)
+        std::cout << document.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
     std::cout.flush();
     return std::cout ? 0 : 1;
 }
