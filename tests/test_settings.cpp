@@ -144,6 +144,43 @@ TEST(Settings, BadValueKeepsPreviousValueAndWarnsOnce) {
     EXPECT_EQ(count_of(err, "\n"), 2u) << err;
 }
 
+// parse() runs at load and again in init: a bad value must not be said twice.
+TEST(Settings, BadEnvironmentValueIsWarnedOncePerProcess) {
+    settings_guard guard;
+    auto& s = settings::instance();
+    guard.set_env("TIMEMORY_COUT_OUTPUT", "twice-read");
+    testing::internal::CaptureStderr();
+    s.parse();
+    s.parse();
+    const std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(count_of(err, "TIMEMORY_COUT_OUTPUT=\"twice-read\""), 1u) << err;
+    EXPECT_EQ(count_of(err, "\n"), 1u) << err;
+}
+
+// A misspelt variable is named with its close match, as in a configuration file, once; variables
+// timemory reads outside the settings table are not misspelt settings.
+TEST(Settings, MisspeltEnvironmentVariableGetsOneDidYouMean) {
+    settings_guard guard;
+    auto& s = settings::instance();
+    const auto before = s.precision;
+    guard.set_env("TIMEMORY_PRECISON", "3");
+    for (const char* known :
+         {"TIMEMORY_GPU_PLUGIN", "TIMEMORY_PAPI_LIBRARY", "TIMEMORY_LIBRARY_CTOR",
+          "TIMEMORY_SKIP_FINALIZE", "TIMEMORY_TEST_ANYTHING"})
+        guard.set_env(known, "0");
+    guard.set_env("TIMEMORY_SEPARATOR_FREQUENCY", "0");  // TIMEMORY_<name> of a table row
+    testing::internal::CaptureStderr();
+    s.parse();
+    s.parse();
+    const std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(s.precision, before);
+    EXPECT_EQ(count_of(err, "\n"), 1u) << err;
+    EXPECT_NE(err.find("[timemory] warning: environment variable TIMEMORY_PRECISON names no "
+                       "setting and is ignored; did you mean: TIMEMORY_PRECISION?"),
+              std::string::npos)
+        << err;
+}
+
 // A negative max_depth recorded nothing at all: it is refused with the valid range, from the
 // environment and from set_text, and the value before stays.
 TEST(Settings, NegativeMaxDepthIsRefusedWithTheValidRange) {

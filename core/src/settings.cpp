@@ -10,10 +10,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <type_traits>
 #include <vector>
+
+extern char** environ;
 
 namespace tim {
 
@@ -86,6 +90,29 @@ void warn(const std::string& message) {
     // One write per message so that lines from different threads do not interleave.
     const std::string line = "[timemory] warning: " + message + "\n";
     std::fputs(line.c_str(), stderr);
+}
+
+// parse() runs when the library loads and again in init(): what it finds wrong in the
+// environment and the configuration files is said the first time only.
+void warn_once(const std::string& message) {
+    static std::mutex mutex;
+    static auto* said = new std::set<std::string>{};  // never freed: init may run during exit
+    {
+        std::lock_guard<std::mutex> lock{mutex};
+        if (!said->insert(message).second) return;
+    }
+    warn(message);
+}
+
+// True while this thread runs parse(): config-file problems are then said once per process, as
+// parse() reads the same files at load and in init; read_config_file() always says them.
+thread_local bool t_parsing = false;
+
+void warn_config(const std::string& message) {
+    if (t_parsing)
+        warn_once(message);
+    else
+        warn(message);
 }
 
 void note(const std::string& message) {
@@ -174,6 +201,12 @@ std::string_view expected_kind(setting_type type) noexcept {
     return "a value";
 }
 
+std::vector<std::string> env_names() {
+    std::vector<std::string> names;
+    for (const setting_spec& spec : k_table) names.emplace_back(spec.env);
+    return names;
+}
+
 std::string unknown_setting_message(std::string_view name) {
     std::vector<std::string> candidates;
     const bool env_style = istarts_with(name, k_env_prefix);
@@ -181,6 +214,23 @@ std::string unknown_setting_message(std::string_view name) {
         candidates.emplace_back(env_style ? spec.env : spec.name);
     return "unknown setting '" + std::string(name) + "'" +
            did_you_mean(close_matches(name, candidates));
+}
+
+// TIMEMORY_* variables read outside the settings table: by the plugin loader, the PAPI loader,
+// the Python package and the test suites. They are not misspelt settings.
+constexpr std::string_view k_known_variables[] = {
+    "TIMEMORY_GPU_PLUGIN",       "TIMEMORY_PAPI_LIBRARY",  "TIMEMORY_LIBRARY_CTOR",
+    "TIMEMORY_LIBRARY_DTOR",     "TIMEMORY_SKIP_FINALIZE", "TIMEMORY_MPIP_PERMIT_LIST",
+    "TIMEMORY_MPIP_REJECT_LIST", "TIMEMORY_NVTX_TEST_LOG",
+};
+constexpr std::string_view k_known_prefixes[] = {"TIMEMORY_TEST_"};
+
+bool is_known_variable(std::string_view name) {
+    for (std::string_view known : k_known_variables)
+        if (name == known) return true;
+    for (std::string_view prefix : k_known_prefixes)
+        if (name.substr(0, prefix.size()) == prefix) return true;
+    return false;
 }
 
 std::vector<std::string> default_config_files() {
@@ -378,15 +428,34 @@ bool settings::apply_env(const setting_spec& spec, bool quiet) {
     if (spec.type != setting_type::string && trim(raw).empty()) return false;
     std::string error;
     if (!assign(spec, raw, &error)) {
-        if (!quiet) warn(error);
+        if (!quiet) warn_once(error);
         return false;
     }
     if (debug && !quiet) note("settings: " + std::string(spec.env) + "=\"" + raw + "\"");
     return true;
 }
 
+namespace {
+// A TIMEMORY_* variable that names no setting: a typo that would otherwise do nothing unseen.
+void warn_unknown_variables(const settings& s) {
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+        const std::string_view entry{*e};
+        const std::string_view name = entry.substr(0, entry.find('='));
+        if (name.substr(0, k_env_prefix.size()) != k_env_prefix) continue;
+        if (s.find(name) != nullptr || is_known_variable(name)) continue;
+        warn_once("environment variable " + std::string(name) + " names no setting and is ignored" +
+                  did_you_mean(close_matches(name, env_names())));
+    }
+}
+}  // namespace
+
 void settings::parse() {
     if (suppress_parsing) return;
+    struct parsing_scope {
+        bool outer = t_parsing;
+        parsing_scope() { t_parsing = true; }
+        ~parsing_scope() { t_parsing = outer; }
+    } scope;
     try {
         // The three settings that steer parsing come first, straight from the environment.
         const setting_spec* meta[] = {find("suppress_parsing"), find("suppress_config"),
@@ -417,6 +486,7 @@ void settings::parse() {
                     std::find(std::begin(meta), std::end(meta), &spec) != std::end(meta);
                 apply_env(spec, /*quiet=*/is_meta);  // meta rows already warned above
             }
+            warn_unknown_variables(*this);
         }
     } catch (const std::exception& e) {
         warn(std::string("settings: parsing stopped early: ") + e.what());
@@ -438,13 +508,13 @@ bool settings::read_config_file(const std::string& path) {
 bool settings::read_config_impl(const std::string& path, bool quiet_if_missing) {
     std::ifstream file(path);
     if (!file) {
-        if (!quiet_if_missing) warn("cannot open configuration file '" + path + "'");
+        if (!quiet_if_missing) warn_config("cannot open configuration file '" + path + "'");
         return false;
     }
     std::stringstream buffer;
     buffer << file.rdbuf();
     if (file.bad()) {
-        warn("cannot read configuration file '" + path + "'");
+        warn_config("cannot read configuration file '" + path + "'");
         return false;
     }
     const std::string text = buffer.str();
@@ -470,18 +540,18 @@ bool settings::read_config_impl(const std::string& path, bool quiet_if_missing) 
         const std::string where = path + ":" + std::to_string(line_no) + ": ";
         const std::size_t eq = view.find('=');
         if (eq == std::string_view::npos) {
-            warn(where + "expected 'KEY = value', got '" + std::string(view) + "'");
+            warn_config(where + "expected 'KEY = value', got '" + std::string(view) + "'");
             continue;
         }
         const std::string_view key = trim(view.substr(0, eq));
         const std::string_view value = unquote(trim(view.substr(eq + 1)));
         const setting_spec* spec = find(key);
         if (spec == nullptr) {
-            warn(where + unknown_setting_message(key));
+            warn_config(where + unknown_setting_message(key));
             continue;
         }
         std::string error;
-        if (!assign(*spec, value, &error)) warn(where + error);
+        if (!assign(*spec, value, &error)) warn_config(where + error);
     }
     return true;
 }
@@ -489,7 +559,7 @@ bool settings::read_config_impl(const std::string& path, bool quiet_if_missing) 
 void settings::read_json_config(const std::string& text, const std::string& path) {
     const nlohmann::json root = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (root.is_discarded() || !root.is_object()) {
-        warn("configuration file '" + path + "' is not a JSON object");
+        warn_config("configuration file '" + path + "' is not a JSON object");
         return;
     }
     // Accept both {"KEY": value} and the to_json() shape {"settings": {"TIMEMORY_X": {...}}}.
@@ -500,18 +570,19 @@ void settings::read_json_config(const std::string& text, const std::string& path
         const std::string where = path + ": \"" + key + "\": ";
         const setting_spec* spec = find(key);
         if (spec == nullptr) {
-            warn(where + unknown_setting_message(key));
+            warn_config(where + unknown_setting_message(key));
             continue;
         }
         std::string str;
         if (!json_to_text(value, str)) {
             if (!value.is_null())
-                warn(where + "expected " + std::string(expected_kind(spec->type)) + ", got " +
-                     value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+                warn_config(where + "expected " + std::string(expected_kind(spec->type)) +
+                            ", got " +
+                            value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
             continue;
         }
         std::string error;
-        if (!assign(*spec, str, &error)) warn(where + error);
+        if (!assign(*spec, str, &error)) warn_config(where + error);
     }
 }
 

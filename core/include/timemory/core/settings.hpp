@@ -110,8 +110,9 @@ class TIMEMORY_VISIBLE settings {
     /// Re-read configuration files, then every TIMEMORY_<NAME> variable (the environment wins).
     /// Does nothing while `suppress_parsing` is set. Files are skipped when `suppress_config` is
     /// set (after TIMEMORY_SUPPRESS_CONFIG is applied). A bad value prints one warning naming the
-    /// variable, the value and what was expected, and the setting keeps its previous value.
-    /// Never throws.
+    /// variable, the value and what was expected, and the setting keeps its previous value; a
+    /// TIMEMORY_* variable that names no setting is warned with its close matches. Each such
+    /// warning is printed once per process (parse() runs at load and again in init). Never throws.
     void parse();
 
     /// Read `KEY = value` lines (KEY: setting name, any case, or its TIMEMORY_ variable; `#`
