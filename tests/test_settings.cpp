@@ -206,6 +206,38 @@ TEST(Settings, NegativeMaxDepthIsRefusedWithTheValidRange) {
     EXPECT_EQ(s.max_depth, 0);
 }
 
+// A precision past what printf can show is clamped into the range, with the variable and the
+// range named, rather than taken as it is.
+TEST(Settings, PrecisionAboveItsRangeIsClampedWithAWarning) {
+    settings_guard guard;
+    auto& s = settings::instance();
+    guard.set_env("TIMEMORY_PRECISION", "100");
+    guard.set_env("TIMEMORY_MEMORY_WIDTH", "5000");
+    testing::internal::CaptureStderr();
+    s.parse();
+    const std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(s.precision, 30);
+    EXPECT_EQ(s.memory_width, 1000);
+    EXPECT_EQ(count_of(err, "\n"), 2u) << err;
+    EXPECT_NE(err.find("TIMEMORY_PRECISION=\"100\" is outside the valid range (-1 to 30: "),
+              std::string::npos)
+        << err;
+    EXPECT_NE(err.find("; using 30"), std::string::npos) << err;
+    EXPECT_NE(err.find("TIMEMORY_MEMORY_WIDTH=\"5000\" is outside the valid range (-1 to 1000"),
+              std::string::npos)
+        << err;
+
+    std::string error;
+    EXPECT_TRUE(s.set_text("timing_precision", "31", &error));  // clamped, said in `error`
+    EXPECT_EQ(s.timing_precision, 30);
+    EXPECT_NE(error.find("valid range (-1 to 30"), std::string::npos) << error;
+    error.clear();
+    EXPECT_FALSE(s.set_text("precision", "-2", &error));  // below: refused, the value stays
+    EXPECT_EQ(s.precision, 30);
+    EXPECT_TRUE(s.set_text("precision", "-1", &error));
+    EXPECT_EQ(s.precision, -1);
+}
+
 TEST(Settings, ConfigFileIsReadAndEnvironmentWins) {
     settings_guard guard;
     const auto path = guard.write_file("env-wins.cfg",

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -166,25 +167,38 @@ std::string to_text(const std::string& value) {
     return std::string(buf.data(), res.ptr);
 }
 
-// Integer settings whose meaning has a floor; every other integer takes any value.
-struct integer_floor {
+// Integer settings with a valid range; every other integer takes any value. A value below `min`
+// is refused (it would switch the setting's purpose off: max_depth -1 records nothing); a value
+// above `max` is clamped to it, with a warning either way.
+struct integer_range {
     std::string_view name;
     int64_t min;
+    int64_t max;
     std::string_view meaning;  ///< what the valid values mean, for the warning
 };
-constexpr integer_floor k_integer_floors[] = {
-    {"max_depth", 0, "levels of nesting recorded, 0 records none"},
+constexpr int64_t k_no_max = std::numeric_limits<int64_t>::max();
+constexpr integer_range k_integer_ranges[] = {
+    {"max_depth", 0, k_no_max, "levels of nesting recorded, 0 records none"},
+    // printf cannot print more than about 30 useful digits of a double
+    {"precision", -1, 30, "digits after the decimal point, -1 lets each component choose"},
+    {"timing_precision", -1, 30, "digits after the decimal point, -1 falls back to PRECISION"},
+    {"memory_precision", -1, 30, "digits after the decimal point, -1 falls back to PRECISION"},
+    {"width", -1, 1000, "minimum column width, -1 lets each component choose"},
+    {"timing_width", -1, 1000, "column width, -1 falls back to WIDTH"},
+    {"memory_width", -1, 1000, "column width, -1 falls back to WIDTH"},
 };
 
-// "" when `value` is valid for `spec`, else the reason.
-std::string out_of_range(const setting_spec& spec, int64_t value) {
-    for (const auto& floor : k_integer_floors) {
-        if (floor.name == spec.name && value < floor.min) {
-            return "is outside the valid range (" + std::to_string(floor.min) +
-                   " or more: " + std::string(floor.meaning) + ")";
-        }
-    }
-    return {};
+const integer_range* range_of(const setting_spec& spec) {
+    for (const auto& range : k_integer_ranges)
+        if (range.name == spec.name) return &range;
+    return nullptr;
+}
+
+std::string range_text(const integer_range& range) {
+    const std::string upper =
+        range.max == k_no_max ? " or more" : " to " + std::to_string(range.max);
+    return "is outside the valid range (" + std::to_string(range.min) + upper + ": " +
+           std::string(range.meaning) + ")";
 }
 
 std::string_view expected_kind(setting_type type) noexcept {
@@ -396,7 +410,15 @@ bool settings::assign(const setting_spec& target, std::string_view value, std::s
         if (!parse_value(value, parsed)) {
             problem = "is not " + std::string(expected_kind(spec.type));
         } else if constexpr (std::is_same_v<value_type, int64_t>) {
-            problem = out_of_range(spec, parsed);
+            const integer_range* range = range_of(spec);
+            if (range != nullptr && parsed > range->max) {
+                member = range->max;
+                if (error != nullptr)
+                    *error = std::string(spec.env) + "=\"" + std::string(value) + "\" " +
+                             range_text(*range) + "; using " + to_text(member);
+                return;
+            }
+            if (range != nullptr && parsed < range->min) problem = range_text(*range);
         }
         if (problem.empty()) {
             member = std::move(parsed);
@@ -427,10 +449,9 @@ bool settings::apply_env(const setting_spec& spec, bool quiet) {
     // An empty variable means "not set" for everything but text settings, which it clears.
     if (spec.type != setting_type::string && trim(raw).empty()) return false;
     std::string error;
-    if (!assign(spec, raw, &error)) {
-        if (!quiet) warn_once(error);
-        return false;
-    }
+    const bool ok = assign(spec, raw, &error);
+    if (!error.empty() && !quiet) warn_once(error);  // refused, or clamped into its range
+    if (!ok) return false;
     if (debug && !quiet) note("settings: " + std::string(spec.env) + "=\"" + raw + "\"");
     return true;
 }
@@ -551,7 +572,8 @@ bool settings::read_config_impl(const std::string& path, bool quiet_if_missing) 
             continue;
         }
         std::string error;
-        if (!assign(*spec, value, &error)) warn_config(where + error);
+        assign(*spec, value, &error);
+        if (!error.empty()) warn_config(where + error);
     }
     return true;
 }
@@ -582,7 +604,8 @@ void settings::read_json_config(const std::string& text, const std::string& path
             continue;
         }
         std::string error;
-        if (!assign(*spec, str, &error)) warn_config(where + error);
+        assign(*spec, str, &error);
+        if (!error.empty()) warn_config(where + error);
     }
 }
 

@@ -129,7 +129,9 @@ class TIMEMORY_VISIBLE settings {
     std::string get_text(std::string_view name) const;
 
     /// Parse `value` per the setting's type and assign it. On an unknown name or a bad value,
-    /// returns false, leaves the setting unchanged and writes the reason to `*error` if given.
+    /// returns false, leaves the setting unchanged and writes the reason to `*error` if given. A
+    /// value above an integer setting's range (precision 100) is clamped to it: returns true and
+    /// writes the warning to `*error`.
     bool set_text(std::string_view name, std::string_view value, std::string* error = nullptr);
 
     /// Call after assigning members directly: bumps settings_generation() and refreshes
