@@ -235,7 +235,7 @@ std::string unknown_setting_message(std::string_view name) {
 constexpr std::string_view k_known_variables[] = {
     "TIMEMORY_GPU_PLUGIN",       "TIMEMORY_PAPI_LIBRARY",  "TIMEMORY_LIBRARY_CTOR",
     "TIMEMORY_LIBRARY_DTOR",     "TIMEMORY_SKIP_FINALIZE", "TIMEMORY_MPIP_PERMIT_LIST",
-    "TIMEMORY_MPIP_REJECT_LIST", "TIMEMORY_NVTX_TEST_LOG",
+    "TIMEMORY_MPIP_REJECT_LIST", "TIMEMORY_NVTX_TEST_LOG", "TIMEMORY_GPU_CHECK_CMAKE_ARGS",
 };
 constexpr std::string_view k_known_prefixes[] = {"TIMEMORY_TEST_"};
 
