@@ -7,7 +7,6 @@
 #include "timemory/core/settings.hpp"
 
 #include <time.h>
-#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -79,17 +78,6 @@ std::string list_problem(const registry::parsed_list& parsed) {
     return out;
 }
 
-// A bad value of a setting is reported once per process, however often the sets are rebuilt
-// (each settings change, regions and traces apart).
-void warn_setting_once(const std::string& message) {
-    static std::mutex mutex;
-    static std::vector<std::string> said;
-    std::lock_guard<std::mutex> lock{mutex};
-    if (std::find(said.begin(), said.end(), message) != said.end()) return;
-    said.push_back(message);
-    log::warning(message);
-}
-
 // Regions: settings.components, falling back to global_components, then wall_clock. Traces:
 // settings.trace_components first, then the same chain (timemory's priority for
 // TRACE_COMPONENTS), but never region::set_default's choice. Unknown names cost only themselves;
@@ -126,7 +114,8 @@ const component_set* set_from_settings(set_kind kind) {
     }
     for (const auto& problem : problems) {
         // The same for regions and traces from here on down the chain: said once for both.
-        warn_setting_once(problem + "; measuring " + names_of(chosen));
+        const std::string message = problem + "; measuring " + names_of(chosen);
+        if (log::first_time(message)) log::warning(message);
     }
     return make_set(chosen);
 }
@@ -175,11 +164,6 @@ TIMEMORY_INLINE thread_state& state() {
     return TIMEMORY_LIKELY(st != nullptr) ? *st : create_state();
 }
 
-TIMEMORY_INLINE frame_stack& frames() {
-    frame_stack* f = this_frames;
-    return TIMEMORY_LIKELY(f != nullptr) ? *f : create_thread_frame_stack(this_frames, "region");
-}
-
 const component_set& current_set(thread_state& st, set_kind kind) {
     auto& h = holder(kind);
     auto& cached = st.sets[kind];
@@ -207,7 +191,7 @@ std::int64_t now_ns() noexcept {
 void open(std::string_view name, bool trace) {
     if (!is_enabled()) return;
     auto& st = state();
-    auto& fs = frames();
+    auto& fs = thread_frame_stack(this_frames, "region");
     const hash_value hash = hash_label(name);
     if (trace) {
         auto it = st.throttles.find(hash);

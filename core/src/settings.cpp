@@ -1,6 +1,7 @@
 #include "timemory/core/settings.hpp"
 
 #include "timemory/core/close_matches.hpp"
+#include "timemory/core/log.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -11,8 +12,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <limits>
-#include <mutex>
-#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <type_traits>
@@ -96,13 +95,7 @@ void warn(const std::string& message) {
 // parse() runs when the library loads and again in init(): what it finds wrong in the
 // environment and the configuration files is said the first time only.
 void warn_once(const std::string& message) {
-    static std::mutex mutex;
-    static auto* said = new std::set<std::string>{};  // never freed: init may run during exit
-    {
-        std::lock_guard<std::mutex> lock{mutex};
-        if (!said->insert(message).second) return;
-    }
-    warn(message);
+    if (log::first_time(message)) warn(message);
 }
 
 // True while this thread runs parse(): config-file problems are then said once per process, as

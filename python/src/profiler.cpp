@@ -60,9 +60,7 @@ struct thread_state {
     bool draining = false;      ///< session over: only close what is open, then uninstall
     bool installed = false;     ///< our hook is this thread's profile function
     saved_hook previous;        ///< what to reinstall when our hook goes
-    thread_state() {
-        if (this_calls == nullptr) create_thread_frame_stack(this_calls, "profiled call");
-    }
+    thread_state() { (void)thread_frame_stack(this_calls, "profiled call"); }
     static bool open_calls() noexcept { return this_calls != nullptr && !this_calls->empty(); }
     static std::size_t depth() noexcept { return this_calls != nullptr ? this_calls->size() : 0; }
     /// Whether the innermost open call is this frame's (and this builtin's, for C calls).

@@ -154,11 +154,6 @@ py::list id_list(const std::vector<const component_info*>& components) {
 // The open markers of this thread: owned by the core, which closes them if the thread ends.
 thread_local frame_stack* t_sites TIMEMORY_INITIAL_EXEC = nullptr;
 
-TIMEMORY_INLINE frame_stack& sites() {
-    frame_stack* f = t_sites;
-    return TIMEMORY_LIKELY(f != nullptr) ? *f : create_thread_frame_stack(t_sites, "marker");
-}
-
 /// One instrumented place (a decorated function, a `with marker(...)` statement): its components
 /// are parsed and its label hashed once; start()/stop() only push/pop the graph and read clocks.
 /// Reentrant (recursion) and per thread: stop() closes the most recent start() of this site on
@@ -173,7 +168,7 @@ class marker_site {
           m_id{next_id()} {}
 
     void start() {
-        auto& frames = sites();
+        auto& frames = thread_frame_stack(t_sites, "marker");
         if (TIMEMORY_UNLIKELY(!is_enabled())) {
             frames.open_unmeasured(m_id);
             return;

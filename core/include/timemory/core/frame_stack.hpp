@@ -3,7 +3,7 @@
 // profiler each keep one stack per thread; closing a frame follows component_set.hpp's order.
 //
 //   thread_local tim::frame_stack* t_frames TIMEMORY_INITIAL_EXEC = nullptr;
-//   auto& frames = t_frames ? *t_frames : tim::create_thread_frame_stack(t_frames, "marker");
+//   auto& frames = tim::thread_frame_stack(t_frames, "marker");
 //   frames.open(set, hash, key);                 // push + start samples
 //   frames.close(frames.find_last(key));         // stop samples, record, pop
 //
@@ -126,6 +126,13 @@ class frame_stack {
 /// naming `owner` and the count) while the thread's graph still exists, then it is freed and
 /// `slot` set back to null.
 TIMEMORY_NOINLINE frame_stack& create_thread_frame_stack(frame_stack*& slot, const char* owner);
+
+/// This thread's frame stack for `slot`: the one already there, else a new one
+/// (create_thread_frame_stack).
+TIMEMORY_INLINE frame_stack& thread_frame_stack(frame_stack*& slot, const char* owner) {
+    frame_stack* f = slot;
+    return TIMEMORY_LIKELY(f != nullptr) ? *f : create_thread_frame_stack(slot, owner);
+}
 
 /// Close every frame the calling thread has open, in all its stacks, so that their time is kept;
 /// each stack that had some says how many in one warning: "<n> <owner>(s) still open <when> were

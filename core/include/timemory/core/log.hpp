@@ -10,6 +10,11 @@ namespace tim::log {
 
 void write(std::string_view level, const std::string& message);
 
+/// True the first time this process asks about `message`, false afterwards: for problems that
+/// are found again each time the same input is read (settings at load and in init, component
+/// sets rebuilt per settings change) but should be said once.
+bool first_time(const std::string& message);
+
 template <typename... Args>
 void warning(Args&&... args) {
     std::ostringstream ss;
