@@ -204,9 +204,10 @@ void open(std::string_view name, bool trace) {
     // The text is registered once per new node; an observer (NVTX) names the range at the push
     // itself, so with one installed it is registered first.
     if (TIMEMORY_UNLIKELY(detail::region_observer_now() != nullptr)) add_label(name);
-    const auto before = this_thread_graph().nodes().size();
+    const auto& nodes = this_thread_graph().nodes();
+    const auto before = nodes.size();
     fs.open(set, hash, hash, trace ? static_cast<std::uint64_t>(now_ns()) : not_a_trace);
-    if (this_thread_graph().nodes().size() != before) add_label(name);  // a new node: its text
+    if (nodes.size() != before) add_label(name);  // a new node: remember its text
 }
 
 void update_throttle(thread_state& st, hash_value hash, std::int64_t elapsed) {
