@@ -204,6 +204,10 @@ class auto_timer {
         m_bundle.stop();
         if (m_report && Py_IsInitialized()) py::print(m_bundle.str());
     }
+    /// Another lap after stop(); the values add up.
+    void start() {
+        if (!m_bundle.running()) m_bundle.start();
+    }
     const lap_bundle& bundle() const noexcept { return m_bundle; }
 
   private:
@@ -359,6 +363,9 @@ void init_classes(py::module_& m) {
     at.def(py::init<const std::string&, bool>(), py::arg("key") = "",
            py::arg("report_at_exit") = false)
         .def("stop", &auto_timer::stop)
+        .def("start", &auto_timer::start,
+             "Start another lap after stop(); the values add up (the decorators time each slice "
+             "of a coroutine or generator this way)")
         .def("__enter__", [](py::object self) { return self; })
         .def("__exit__",
              [](auto_timer& t, py::args) {

@@ -10,6 +10,7 @@ import os
 import re
 import threading
 
+from . import _sliced
 from .libs.libpytimemory import profiler as _cprofiler
 
 __all__ = ["FilterConfig", "Decider", "Session", "HookUser", "NoHook", "component_names",
@@ -265,6 +266,12 @@ class HookUser:
         return self._count
 
     def __call__(self, func):
+        # Coroutines and generators: running only while their body runs, slice by slice (the
+        # hook is per thread, and other coroutines run on it between two slices).
+        if _sliced.kind(func) is not None:
+            slices = (self.start, self.stop, _sliced.noop)
+            return _sliced.wrap(func, lambda args, kwargs: slices)
+
         @functools.wraps(func)
         def function_wrapper(*args, **kwargs):
             self.start()

@@ -28,7 +28,16 @@ basic label instead: the enclosing function's name (timemory produced an empty l
 the class of their first argument, ``Solver.solve``.
 
 An exception raised inside a decorated function or ``with`` block propagates unchanged, after the
-region is closed. Unknown component names raise ValueError listing the valid names (timemory
+region is closed.
+
+On an ``async def`` function, a generator function or an async generator function, a decorator
+measures the body each time it runs, from a resumption (an event-loop step, ``next()``, ``send()``)
+until it yields back (an ``await`` that suspends, a ``yield``, the end): every such slice adds to
+the call's node, so the value is the time the body was running, without the time it was suspended,
+and the count is the number of slices (``timemory._sliced``). The decorated function keeps its
+kind (``inspect.iscoroutinefunction`` and friends). ``timer``, ``auto_timer(report_at_exit=True)``
+and ``rss_usage`` print one report per call, with the totals of its slices;
+``marker(report_at_exit=True)`` raises TypeError there (it reports one measurement per stop). Unknown component names raise ValueError listing the valid names (timemory
 dropped them silently).
 """
 
@@ -38,6 +47,7 @@ import os
 import sys
 import threading
 
+from .. import _sliced
 from ..libs import libpytimemory as _lib
 
 __all__ = ["base_decorator", "auto_timer", "timer", "rss_usage", "marker", "auto_tuple"]
@@ -167,7 +177,28 @@ class base_decorator(object):
     def _end(self, handle):  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def _slices(self, label):
+        """(begin, end, finish) for one call of a coroutine or generator function: each slice is
+        one _begin/_end pair under the call's label (a call's slices never overlap)."""
+        handles = []
+
+        def begin():
+            handles.append(self._begin(label))
+
+        return begin, lambda: self._end(handles.pop()), _sliced.noop
+
+    def _wrap_sliced(self, func):
+        fixed = None if (self.add_args or self.is_class) else self.decorator_label(func)
+
+        def start_call(args, kwargs):
+            label = fixed if fixed is not None else self.decorator_label(func, args, kwargs)
+            return self._slices(label)
+
+        return _sliced.wrap(func, start_call)
+
     def __call__(self, func):
+        if _sliced.kind(func) is not None:
+            return self._wrap_sliced(func)
         begin, end = self._begin, self._end
         fixed = None if (self.add_args or self.is_class) else self.decorator_label(func)
 
@@ -276,6 +307,18 @@ class marker(base_decorator):
             site.stop()
 
     def __call__(self, func):
+        what = _sliced.kind(func)
+        if what is not None and self.report_at_exit:
+            raise TypeError(
+                "marker(report_at_exit=True) cannot decorate {} function {!r}: it reports each "
+                "stop, and a {} runs in several slices; use report_at_exit=False (every slice is "
+                "recorded in the call graph), or timemory.util.timer / auto_timer("
+                "report_at_exit=True), which report the total of a call's slices".format(
+                    what, getattr(func, "__qualname__", func), what))
+        if what is not None and not (self._dynamic or self.add_args or self.is_class):
+            start, stop = self._site(self.decorator_label(func)).bound_calls()
+            slices = (start, stop, _sliced.noop)
+            return _sliced.wrap(func, lambda args, kwargs: slices)
         if self._dynamic or self.add_args or self.is_class or self.report_at_exit:
             return super(marker, self).__call__(func)
         # Fixed label: one site, and a C++ callable that runs start(); func(...); stop() (see
@@ -298,6 +341,22 @@ class auto_timer(base_decorator):
     def _begin(self, label):
         return _lib.auto_timer(label, self.report_at_exit)
 
+    def _slices(self, label):
+        # One auto_timer per call: a lap per slice (start() after stop() adds up), one report.
+        handle = []
+
+        def begin():
+            if handle:
+                handle[0].start()
+            else:
+                handle.append(_lib.auto_timer(label, False))
+
+        def finish():
+            if handle and self.report_at_exit:
+                print(handle[0])
+
+        return begin, (lambda: handle[0].stop()), finish
+
     def _end(self, handle):
         if handle is not None:
             handle.stop()
@@ -317,6 +376,10 @@ class timer(base_decorator):
             handle.stop()
             handle.report()
 
+    def _slices(self, label):
+        t = _lib.timer(label)  # a lap per slice, one report of their sum
+        return t.start, t.stop, t.report
+
 
 class rss_usage(base_decorator):
     """Prints the change of resident memory (page_rss, peak_rss), page faults and context
@@ -331,3 +394,13 @@ class rss_usage(base_decorator):
         after = _lib.rss_usage(handle.label, True)
         after -= handle
         print(after)
+
+    def _slices(self, label):
+        total = _lib.rss_usage(label, False)  # zeros: the changes of the slices add up here
+        before = []
+
+        def end():
+            nonlocal total
+            total += _lib.rss_usage(label, True) - before.pop()
+
+        return (lambda: before.append(_lib.rss_usage(label, True))), end, (lambda: print(total))
