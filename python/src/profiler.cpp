@@ -11,6 +11,13 @@
 // profiler started (or skipped by the filters) are ignored. CPython reports a return for frames
 // left by an exception too, so an exception closes every region it unwinds.
 //
+// A profile function installed before ours on the thread (cProfile before Python 3.12, the
+// `profile` module, sys.setprofile) keeps receiving every event: ours forwards them (calls before
+// measuring, returns after), so both see full counts; sys.setprofile holds one function per thread,
+// and replacing it would silently take those calls from the other profiler. (From 3.12 cProfile
+// is a sys.monitoring tool and sees events without this.) A profiler started after ours replaces
+// it; the Python layer warns about that when it finds our hook gone at stop().
+//
 // Threads: the hook is per thread. The Python layer hands `profiler_function` to
 // threading.setprofile; in a new thread CPython's Python-level trampoline calls it once, and it
 // installs the C hook for that thread. When the session stops, other threads finish the calls they
@@ -225,8 +232,27 @@ TIMEMORY_NOINLINE void synchronise(thread_state& st) {
     st.draining = (g.active == nullptr);
 }
 
+/// Pass the event on to the profile function that was installed before ours.
+TIMEMORY_NOINLINE int forward(const thread_state& st, PyFrameObject* frame, int what,
+                              PyObject* arg) {
+    // Own references: the callee may run Python code that stops us (and releases `previous`).
+    const Py_tracefunc func = st.previous.func;
+    PyObject* obj = st.previous.obj;
+    Py_XINCREF(obj);
+    const int result = func(obj, frame, what, arg);
+    Py_XDECREF(obj);
+    return result;
+}
+
+TIMEMORY_INLINE bool is_entry(int what) noexcept {
+    return what == PyTrace_CALL || what == PyTrace_C_CALL;
+}
+
 int profile_hook(PyObject*, PyFrameObject* frame, int what, PyObject* arg) {
     thread_state& st = state();
+    if (TIMEMORY_UNLIKELY(st.previous.func != nullptr) && is_entry(what) &&
+        forward(st, frame, what, arg) != 0)
+        return -1;
     if (TIMEMORY_UNLIKELY(st.session != globals().session)) synchronise(st);
     const profiler_config* cfg = globals().active;
     switch (what) {
@@ -271,6 +297,9 @@ int profile_hook(PyObject*, PyFrameObject* frame, int what, PyObject* arg) {
         default:
             break;
     }
+    if (TIMEMORY_UNLIKELY(st.previous.func != nullptr) && !is_entry(what) &&
+        forward(st, frame, what, arg) != 0)
+        return -1;
     if (TIMEMORY_UNLIKELY(st.draining) && !st.open_calls()) uninstall(st);
     return 0;
 }
@@ -389,6 +418,10 @@ void init_profiler(py::module_& m) {
             "Close this thread's open calls and reinstall the profile function it had before "
             "start(); with last, end the session (other threads finish their open calls)");
     sub.def("is_running", [] { return globals().active != nullptr; });
+    sub.def(
+        "installed", [] { return this_state != nullptr && this_state->installed; },
+        "Whether start() installed the hook on this thread (and stop() has not removed it); "
+        "sys.getprofile() tells whether it is still the thread's profile function");
     sub.def(
         "depth", [] { return this_state ? this_state->depth() : std::size_t{0}; },
         "Calls open on this thread");

@@ -558,6 +558,10 @@ void init_trace(py::module_& m) {
             "Close this thread's open line and calls and reinstall its previous trace function; "
             "with last, end the session");
     sub.def("is_running", [] { return globals().active != nullptr; });
+    sub.def(
+        "installed", [] { return this_state != nullptr && this_state->installed; },
+        "Whether start() installed the hook on this thread (and stop() has not removed it); "
+        "sys.gettrace() tells whether it is still the thread's trace function");
     sub.def("tracer_function", &tracer_function, py::arg("frame"), py::arg("event"), py::arg("arg"),
             "Python-level entry of the tracer; installs the C hook on the calling thread");
     g.hook_object = sub.attr("tracer_function").ptr();

@@ -8,7 +8,9 @@ Each of the two packages adds its own Config (a FilterConfig), Session and C sub
 import functools
 import os
 import re
+import sys
 import threading
+import warnings
 
 from . import _sliced
 from .libs.libpytimemory import profiler as _cprofiler
@@ -225,6 +227,46 @@ class HookUser:
         except Exception:
             return False
 
+    # What a subclass names for the checks below: the Python-level face of its hook, how to read
+    # the thread's current hook, what sets it, and whether it forwards events to the hook it finds
+    # installed at start (else that one is replaced until stop()).
+    _hook_function = None
+    _hook_get = staticmethod(sys.getprofile)
+    _hook_kind = "profile"
+    _hook_chains = False
+
+    def _check_replacing(self):
+        """Warn when starting on this thread takes the events of another hook."""
+        other = self._hook_get()
+        if self._hook_chains or other is None or other is self._hook_function:
+            return
+        warnings.warn(
+            "{}: starting replaces the {} function {} on this thread until stop() "
+            "(sys.set{} holds one function per thread); it sees no events meanwhile".format(
+                _who(self), self._hook_kind, _describe(other), self._hook_kind),
+            RuntimeWarning, stacklevel=3)
+
+    def _check_displaced(self):
+        """Warn when this thread's hook was replaced or removed by someone else while running."""
+        if not self._hook_module.installed():
+            return
+        other = self._hook_get()
+        if other is self._hook_function:
+            return
+        kind = self._hook_kind
+        advice = ""
+        if other is None:
+            what = ("its {} function was removed from this thread while it ran (sys.set{}(None), "
+                    "or a profiler started before it, such as cProfile, was stopped meanwhile)"
+                    ).format(kind, kind)
+        else:
+            what = ("{} replaced its {} function on this thread while it ran (sys.set{} holds "
+                    "one function per thread)").format(_describe(other), kind, kind)
+            if self._hook_chains:
+                advice = "; start {} first and both see every call".format(_describe(other))
+        warnings.warn("{}: {}, so what ran after that was not recorded by timemory{}".format(
+            _who(self), what, advice), RuntimeWarning, stacklevel=3)
+
     def _session_begins(self, session):
         pass
 
@@ -242,6 +284,7 @@ class HookUser:
                 self._session_begins(s)
                 self._config._is_running = True
             if s.thread_depth() == 0:
+                self._check_replacing()
                 self._hook_module.start()
             s.depth += 1
             s.local.depth = s.thread_depth() + 1
@@ -259,6 +302,7 @@ class HookUser:
             s.depth -= 1
             s.local.depth = s.thread_depth() - 1
             if s.local.depth == 0:
+                self._check_displaced()
                 self._hook_module.stop(last=s.depth == 0)
             if s.depth == 0:
                 self._session_ends(s)
@@ -316,6 +360,19 @@ class HookUser:
                 self.stop()
         except Exception:
             pass
+
+
+def _who(hook_user):
+    cls = type(hook_user)
+    return "{}.{}".format(cls.__module__.rsplit(".", 1)[0], cls.__qualname__)
+
+
+def _describe(hook):
+    """'cProfile.Profile', 'module.function' or the repr of what sys.getprofile() returned."""
+    owner = hook if callable(hook) and hasattr(hook, "__qualname__") else type(hook)
+    module = getattr(owner, "__module__", None)
+    name = getattr(owner, "__qualname__", None)
+    return "{}.{}".format(module, name) if module and name else repr(hook)
 
 
 class NoHook:

@@ -70,15 +70,16 @@ def test_decorated_functions_keep_their_kind():
 def test_coroutine_counts_running_time_not_suspension(capfd):
     @marker(["wall_clock"])
     async def async_sleep_then_work():
-        await asyncio.sleep(0.2)  # suspended: not counted
+        await asyncio.sleep(0.4)  # suspended: not counted
         busy(0.03)
         return 7
 
     assert asyncio.run(async_sleep_then_work()) == 7
     depth, laps, value = one("async_sleep_then_work")
-    # Two slices: up to the sleep, and after it. About 0.03 s of work; the 0.2 s sleep is out.
+    # Two slices: up to the sleep, and after it. About 0.03 s of work (more on a loaded machine);
+    # the 0.4 s sleep is out.
     assert (depth, laps) == (0, 2)
-    assert 0.03 <= value < 0.2, value
+    assert 0.03 <= value < 0.35, value
     assert "warn" not in capfd.readouterr().err.lower()
 
 
@@ -135,12 +136,12 @@ def test_generator_counts_each_item_not_the_consumer():
     got = []
     for item in gen_five_items():
         got.append(item)
-        busy(0.02)  # the consumer's work: not the generator's
+        time.sleep(0.2)  # the consumer's time: not the generator's
     assert got == [0, 1, 2, 3, 4]
     depth, laps, value = one("gen_five_items")
     # Five items and the final next() that ends the loop: 6 slices, 5 x 0.01 s of work.
     assert (depth, laps) == (0, 6)
-    assert 0.05 <= value < 0.1, value
+    assert 0.05 <= value < 0.8, value
 
 
 def test_generator_send_throw_close_and_return_value():
@@ -186,7 +187,7 @@ def test_async_generator_slices():
     @marker(["wall_clock"])
     async def agen_three():
         for i in range(3):
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.15)
             busy(0.01)
             yield i
 
@@ -197,7 +198,7 @@ def test_async_generator_slices():
     depth, laps, value = one("agen_three")
     # Each item: a slice up to the sleep and one up to the yield; the last asend ends the loop.
     assert (depth, laps) == (0, 7)
-    assert 0.03 <= value < 0.15, value
+    assert 0.03 <= value < 0.4, value
 
 
 def test_exception_in_coroutine_closes_its_slice():
@@ -235,7 +236,7 @@ def test_reporting_decorators_report_once_per_call(capfd):
     @timer()
     async def async_timer_report():
         busy(0.02)
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(0.4)
         busy(0.02)
 
     @auto_timer(report_at_exit=True)
@@ -253,9 +254,9 @@ def test_reporting_decorators_report_once_per_call(capfd):
     out = capfd.readouterr().out
     lines = [ln for ln in out.splitlines() if ln.startswith("async_timer_report")]
     assert len(lines) == 1, out
-    # "label : 0.040 sec wall, ...": both slices, not the 0.2 s sleep between them.
+    # "label : 0.040 sec wall, ...": both slices, not the 0.4 s sleep between them.
     wall = float(lines[0].split(":", 1)[1].split()[0])
-    assert 0.04 <= wall < 0.2, lines[0]
+    assert 0.04 <= wall < 0.35, lines[0]
 
     assert list(gen_auto_report()) == [1, 2]
     out = capfd.readouterr().out

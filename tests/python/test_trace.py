@@ -92,7 +92,7 @@ timemory.finalize()
 
 
 def test_exception_and_previous_trace_restored(tmp_path, output_dir):
-    run_script(tmp_path, COMMON + """
+    proc = run_script(tmp_path, COMMON + """
 events = []
 def mine(frame, event, arg):
     events.append(event)
@@ -125,6 +125,10 @@ timemory.finalize()
     assert bracket(rows, "fails/script.py:13")[2] == 3
     assert bracket(rows, "fails/script.py:14")[2] == 3
     assert bracket(rows, "fine/script.py:16")[2] == 1
+    # Starting says once that the debugger-style trace function loses its events meanwhile.
+    assert proc.stderr.count("RuntimeWarning") == 1, proc.stderr
+    assert ("timemory.trace.Tracer: starting replaces the trace function __main__.mine"
+            in proc.stderr), proc.stderr
 
 
 def test_tracer_with_profiler_and_threads(tmp_path, output_dir):

@@ -82,6 +82,8 @@ class Profiler(HookUser):
 
     _hook_session = _session
     _hook_module = _cprofiler
+    _hook_function = profiler_function
+    _hook_chains = True  # a profile function installed before keeps receiving every event
     _config = Config
     def __init__(self, components=[], flat=False, timeline=False, **kwargs):
         self.components = validate(component_names(components))

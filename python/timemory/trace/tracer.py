@@ -16,6 +16,7 @@ import ast
 import inspect
 import io
 import linecache
+import sys
 import tokenize
 
 from ..libs.libpytimemory import trace as _ctrace
@@ -179,11 +180,16 @@ class Tracer(HookUser):
 
     ``components``: ids (merged with ``settings.trace_components``; ``wall_clock`` when both are
     empty). Rows are always flat. Unknown component ids raise ValueError here. The trace function
-    that was installed before is restored when the last Tracer stops.
+    that was installed before (a debugger, coverage) is replaced until the last Tracer stops, then
+    restored; starting warns about it (RuntimeWarning), and so does stop() when another trace
+    function replaced the Tracer's meanwhile.
     """
 
     _hook_session = _session
     _hook_module = _ctrace
+    _hook_function = tracer_function
+    _hook_get = staticmethod(sys.gettrace)
+    _hook_kind = "trace"
     _config = Config
     def __init__(self, components=[], **kwargs):
         self.components = validate(component_names(components))

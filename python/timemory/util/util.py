@@ -28,7 +28,8 @@ basic label instead: the enclosing function's name (timemory produced an empty l
 the class of their first argument, ``Solver.solve``.
 
 An exception raised inside a decorated function or ``with`` block propagates unchanged, after the
-region is closed.
+region is closed. Unknown component names raise ValueError listing the valid names (timemory
+dropped them silently).
 
 On an ``async def`` function, a generator function or an async generator function, a decorator
 measures the body each time it runs, from a resumption (an event-loop step, ``next()``, ``send()``)
@@ -37,8 +38,7 @@ the call's node, so the value is the time the body was running, without the time
 and the count is the number of slices (``timemory._sliced``). The decorated function keeps its
 kind (``inspect.iscoroutinefunction`` and friends). ``timer``, ``auto_timer(report_at_exit=True)``
 and ``rss_usage`` print one report per call, with the totals of its slices;
-``marker(report_at_exit=True)`` raises TypeError there (it reports one measurement per stop). Unknown component names raise ValueError listing the valid names (timemory
-dropped them silently).
+``marker(report_at_exit=True)`` raises TypeError there (it reports one measurement per stop).
 """
 
 import functools
