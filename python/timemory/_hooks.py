@@ -390,6 +390,9 @@ class NoHook:
         pass
 
     def __call__(self, func):
+        if _sliced.kind(func) is not None:
+            return func  # stays a coroutine / generator function
+
         @functools.wraps(func)
         def function_wrapper(*args, **kwargs):
             return func(*args, **kwargs)

@@ -12,7 +12,7 @@ import time
 import pytest
 
 import timemory
-from timemory.profiler import Profiler
+from timemory.profiler import FakeProfiler, Profiler
 from timemory.util import auto_timer, marker, rss_usage, timer
 
 
@@ -64,6 +64,7 @@ def test_decorated_functions_keep_their_kind():
     assert inspect.isasyncgenfunction(marker(["wall_clock"])(agen))
     assert inspect.isgeneratorfunction(auto_timer()(gen))
     assert inspect.iscoroutinefunction(Profiler(["wall_clock"])(co))
+    assert inspect.isasyncgenfunction(FakeProfiler()(agen))
     assert co.__name__ == "co" and co.__wrapped__ is not None
 
 
@@ -210,6 +211,27 @@ def test_exception_in_coroutine_closes_its_slice():
     with pytest.raises(KeyError, match="boom"):
         asyncio.run(async_raises())
     assert one("async_raises")[:2] == (0, 2)
+
+
+def test_cancelled_coroutine_runs_its_cleanup_in_a_slice():
+    @marker(["wall_clock"])
+    async def async_cancelled():
+        try:
+            await asyncio.sleep(30)
+        finally:
+            busy(0.01)
+
+    async def main():
+        task = asyncio.ensure_future(async_cancelled())
+        await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(main())
+    # Up to the sleep, then the CancelledError thrown in (its finally block): 2 slices.
+    depth, laps, value = one("async_cancelled")
+    assert (depth, laps) == (0, 2) and 0.01 <= value < 0.5, (depth, laps, value)
 
 
 def test_per_call_labels_and_auto_timer():
