@@ -88,10 +88,12 @@ class file_sink {
 
     bool usable() {
         if (m_failed) return false;
-        if (m_checked || m_directory.empty()) return true;
+        if (m_checked || (m_directory.empty() && !settings::instance().time_output)) return true;
         m_checked = true;
         std::error_code ec;
-        std::filesystem::create_directories(m_directory, ec);
+        if (settings::instance().time_output)
+            m_directory = output_detail::time_stamped_directory(m_directory, ec);
+        if (!ec) std::filesystem::create_directories(m_directory, ec);
         if (ec || !std::filesystem::is_directory(m_directory)) {
             const std::string reason = ec ? ec.message() : std::strerror(ENOTDIR);
             fail("cannot create output directory '" + m_directory + "': " + reason);
