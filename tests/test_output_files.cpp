@@ -62,6 +62,29 @@ TEST_F(Outputs, SettingsSelectFormatsAndPrefix) {
     EXPECT_FALSE(fs::exists(m_dir));
 }
 
+TEST_F(Outputs, CtestNotesListsEveryTextReportForCdash) {
+    record_standard_tree();
+    {
+        output_test::region r{"alloc"};
+        r.record(test_pair(), {1.5e6, 4.0e6});
+    }
+    auto& s = tim::settings::instance();
+    s.ctest_notes = true;
+    s.output_prefix = "run-";
+    const auto files = write();
+    EXPECT_EQ(read_file(file("run-CTestNotes.txt")),
+              "list(APPEND CTEST_NOTES_FILES \"" + file("run-test_pair.txt").string() + "\")\n" +
+                  "list(APPEND CTEST_NOTES_FILES \"" + file("run-test_timer.txt").string() +
+                  "\")\n");
+    ASSERT_FALSE(files.empty());
+    EXPECT_EQ(files.back().kind, "ctest_notes");
+
+    s.ctest_notes = false;
+    fs::remove_all(m_dir);
+    write();
+    EXPECT_FALSE(fs::exists(file("run-CTestNotes.txt")));
+}
+
 TEST_F(Outputs, AtomicWritesLeaveNoTemporaryFiles) {
     record_standard_tree();
     fs::create_directories(m_dir);

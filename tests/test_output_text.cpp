@@ -112,4 +112,46 @@ TEST_F(Outputs, MultiValuedTextRepeatsValueColumns) {
     EXPECT_EQ(row[13], "4.000");
 }
 
+// A newline, tab, carriage return or terminal escape in a label would split a row of the file or
+// recolour the console: each is written as a C escape, and every row keeps the table's width.
+TEST_F(Outputs, ControlCharactersInLabelsAreEscapedSoEachRowIsOneLine) {
+    const auto& w = test_wall();
+    {
+        region outer{"a\nb"};
+        outer.record(w, 1e9);
+        region tab{"col\tumn"};
+        tab.record(w, 2e9);
+    }
+    for (const char* label : {"\x1b[31mred\x1b[0m", "back\rspace",
+                              "c1\xc2\x9b"
+                              "2J"}) {
+        region r{label};
+        r.record(w, 3e9);
+    }
+    auto& s = tim::settings::instance();
+    s.cout_output = true;  // the console gets the same table
+    s.changed();
+    write();
+    const std::string text = output_test::read_file(file("wall.txt"));
+    EXPECT_NE(m_stdout.find("\n" + text + "\n"), std::string::npos) << m_stdout;
+    const auto lines = lines_of(text);
+    ASSERT_EQ(lines.size(), 3u + 2u + 5u + 1u) << text;  // banner, header + rule, rows, rule
+    for (const auto& line : lines) {
+        EXPECT_EQ(line.size(), lines.front().size()) << line;
+        EXPECT_EQ(line.front(), '|') << line;
+        EXPECT_EQ(line.back(), '|') << line;
+        for (char c : line) EXPECT_TRUE(static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) << line;
+    }
+    std::vector<std::string> labels;
+    for (std::size_t i = 5; i < 10; ++i) {
+        const auto row = cells_of(lines[i], lines[4]);
+        ASSERT_EQ(row.size(), 11u) << lines[i];
+        labels.push_back(row[0]);
+        EXPECT_EQ(row[3], "wall") << lines[i];
+    }
+    EXPECT_EQ(labels,
+              (std::vector<std::string>{">>> a\\nb", ">>> |_col\\tumn", ">>> \\x1b[31mred\\x1b[0m",
+                                        ">>> back\\rspace", ">>> c1\\u009b2J"}));
+}
+
 }  // namespace

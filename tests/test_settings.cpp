@@ -175,7 +175,7 @@ TEST(Settings, MisspeltEnvironmentVariableGetsOneDidYouMean) {
     const std::string err = testing::internal::GetCapturedStderr();
     EXPECT_EQ(s.precision, before);
     EXPECT_EQ(count_of(err, "\n"), 1u) << err;
-    EXPECT_NE(err.find("[timemory] warning: environment variable TIMEMORY_PRECISON names no "
+    EXPECT_NE(err.find("[timemory][warning] environment variable TIMEMORY_PRECISON names no "
                        "setting and is ignored; did you mean: TIMEMORY_PRECISION?"),
               std::string::npos)
         << err;

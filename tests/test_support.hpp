@@ -1,5 +1,6 @@
 // What the tests in tests/ share: throw-away components registered in a dynamic slot of the
-// registry, counters of the lines tim::log writes to stderr, a fixture base that starts each test
+// registry, counters of the lines tim::log writes to stderr, the stderr of a forked child, a
+// fixture base that starts each test
 // from no results and gives back the settings, a guard for the regions' default component sets,
 // and lookups in the merged results.
 //
@@ -23,8 +24,14 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cstddef>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -74,6 +81,32 @@ inline std::size_t count_of(std::string_view text, std::string_view needle) {
 /// Warnings tim::log wrote into `text` (stderr captured with testing::internal::CaptureStderr).
 inline std::size_t count_warnings(std::string_view text) {
     return count_of(text, "[timemory][warning]");
+}
+
+/// Runs `body` in a forked child whose stderr goes to a file and returns the lines it wrote. For
+/// what is said once per process (first_time, the rate limit of tim::log, finalize): the child
+/// has its own, and this process's stay as they were. The child ends with _exit(0) after `body`.
+template <typename Body>
+std::vector<std::string> stderr_lines_of_child(Body&& body) {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("timemory-test-stderr-" + std::to_string(::getpid()) + ".txt");
+    std::fflush(stderr);
+    const pid_t child = ::fork();
+    if (child == 0) {
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd < 0 || ::dup2(fd, STDERR_FILENO) < 0) ::_exit(3);
+        body();
+        std::fflush(stderr);
+        ::_exit(0);
+    }
+    int status = 0;
+    EXPECT_EQ(::waitpid(child, &status, 0), child);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+    std::vector<std::string> lines;
+    std::ifstream in{path};
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    std::filesystem::remove(path);
+    return lines;
 }
 
 // ---- results -----------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ endforeach()
 # CPU utilization of a busy loop is only near 100 % when nothing else competes for the core.
 set_tests_properties(Tools.timem.busy PROPERTIES RUN_SERIAL ON)
 
-foreach(_case json text filter markdown bogus)
+foreach(_case json text filter markdown bogus unsupported)
     add_test(NAME Tools.avail.${_case}
              COMMAND ${CMAKE_COMMAND} -DAVAIL=$<TARGET_FILE:timemory-avail> -DCASE=${_case} -P
                      ${CMAKE_CURRENT_SOURCE_DIR}/tools/check_avail.cmake)

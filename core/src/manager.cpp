@@ -82,6 +82,7 @@ void finalize() {
     if (s.auto_output) write_now(s.output_path);
     // Measurements after this point form a new collection (re-init semantics).
     clear_results();
+    log::report_suppressed();
 }
 
 bool is_finalized() noexcept {
@@ -94,10 +95,14 @@ void finalize_on_exit() {
     if (!is_finalized()) return finalize();
     const auto tree = collect_results();
     const auto later = recorded_components(tree);
-    if (later.empty()) return;
+    if (later.empty()) {
+        log::report_suppressed();  // warnings repeated since finalize()
+        return;
+    }
     log::warning(tree.nodes.size() - 1, " region(s) measured after finalize() were not written ",
                  "(the outputs of the first finalize() are kept); call tim::report() / ",
                  "timemory.report() to write them, or init() again to start a new collection");
+    log::report_suppressed();
 }
 
 void report(std::string_view directory) {

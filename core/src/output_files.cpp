@@ -1,5 +1,6 @@
 // write_outputs(): every file and console report the settings ask for, in timemory's order
-// (flamegraph, tree, json, txt per component, then metadata.json), each file written atomically.
+// (flamegraph, tree, json, txt per component, then metadata.json and, with ctest_notes,
+// CTestNotes.txt), each file written atomically.
 #include "output_internal.hpp"
 
 #include "timemory/core/log.hpp"
@@ -88,10 +89,12 @@ class file_sink {
 
     bool usable() {
         if (m_failed) return false;
-        if (m_checked || m_directory.empty()) return true;
+        if (m_checked || (m_directory.empty() && !settings::instance().time_output)) return true;
         m_checked = true;
         std::error_code ec;
-        std::filesystem::create_directories(m_directory, ec);
+        if (settings::instance().time_output)
+            m_directory = output_detail::time_stamped_directory(m_directory, ec);
+        if (!ec) std::filesystem::create_directories(m_directory, ec);
         if (ec || !std::filesystem::is_directory(m_directory)) {
             const std::string reason = ec ? ec.message() : std::strerror(ENOTDIR);
             fail("cannot create output directory '" + m_directory + "': " + reason);
@@ -201,6 +204,18 @@ std::vector<written_file> write_outputs(const result_tree& tree, const std::stri
         if (s.file_output && !written.empty()) {
             sink.write("metadata", prefix + "metadata.json", "metadata",
                        format_metadata_json(written), written);
+        }
+        // CDash shows the files a CTestNotes.txt lists next to the test's output (timemory 3's
+        // ctest_notes: one entry per text report).
+        if (s.file_output && s.ctest_notes) {
+            std::string notes;
+            for (const auto& file : written) {
+                if (file.kind != "text") continue;
+                const auto path = std::filesystem::absolute(file.path).lexically_normal();
+                notes += "list(APPEND CTEST_NOTES_FILES \"" + path.string() + "\")\n";
+            }
+            if (!notes.empty())
+                sink.write("ctest_notes", prefix + "CTestNotes.txt", "ctest_notes", notes, written);
         }
     } catch (const std::exception& e) {
         log::error("writing outputs to '", directory, "' failed: ", e.what());

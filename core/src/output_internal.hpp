@@ -13,11 +13,18 @@
 
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 namespace tim::output_detail {
 
 using ojson = nlohmann::ordered_json;
+
+/// With settings.time_output: the subfolder of `base` this process writes to, named after the
+/// program's start by settings.time_format, created here (with `base`) so that no other run
+/// takes it; "-2", "-3", ... are appended while the name is taken. The same folder for every
+/// later call with the same base and format. On failure `ec` is set (output_directory.cpp).
+std::string time_stamped_directory(const std::string& base, std::error_code& ec);
 
 /// Display unit of every value of a component (one entry for single-valued components).
 std::vector<display_unit> value_units(const component_info& info);

@@ -55,6 +55,35 @@ std::string upper(std::string_view text) {
     return out;
 }
 
+// A label is one line of one cell: control characters (newline, tab, carriage return, the escape
+// that starts a terminal colour sequence, C1 controls) are written as C escapes, "a<newline>b" as
+// "a\\nb", so that neither the rows of the file nor the console are broken.
+std::string printable_label(const std::string& label) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(label.size());
+    for (std::size_t i = 0; i < label.size(); ++i) {
+        auto c = static_cast<unsigned char>(label[i]);
+        const bool c1 = c == 0xc2 && i + 1 < label.size() &&
+                        (static_cast<unsigned char>(label[i + 1]) & 0xe0) == 0x80;
+        if (c1) {  // U+0080..U+009F in UTF-8
+            c = static_cast<unsigned char>(label[++i]);
+            out += "\\u00";
+        } else if (c >= 0x20 && c != 0x7f) {
+            out.push_back(static_cast<char>(c));
+            continue;
+        } else if (c == '\n' || c == '\t' || c == '\r') {
+            out += c == '\n' ? "\\n" : c == '\t' ? "\\t" : "\\r";
+            continue;
+        } else {
+            out += "\\x";
+        }
+        out.push_back(hex[c >> 4]);
+        out.push_back(hex[c & 15]);
+    }
+    return out;
+}
+
 std::string truncate_label(const std::string& label, std::int64_t max_width) {
     if (max_width <= 0 || label.size() <= static_cast<std::size_t>(max_width)) return label;
     const auto keep = static_cast<std::size_t>(std::max<std::int64_t>(max_width, 4) - 3);
@@ -103,7 +132,7 @@ std::string format_text(const result_tree& tree, const component_info& info) {
         std::vector<std::string> line;
         std::uint64_t laps = 0;
         for (const auto& acc : row.inclusive) laps = std::max(laps, acc.count);
-        line.push_back(truncate_label(row.prefix, s.max_width));
+        line.push_back(truncate_label(printable_label(row.prefix), s.max_width));
         if (laps == 0) {
             // Placeholder row (declared, never measured, e.g. a traced line that did not run):
             // only the label, as timemory's tracer printed lines that never ran.

@@ -43,7 +43,12 @@ constexpr setting_spec k_table[] = {
 #define TIMEMORY_SETTING(TYPE, NAME, ENV, DEFAULT, DESC)      \
     setting_spec{#NAME, ENV, detail::setting_type_of<TYPE>(), \
                  default_text_of<TYPE>(DEFAULT, #DEFAULT), DESC},
+#define TIMEMORY_SETTING_UNSUPPORTED(TYPE, NAME, ENV, DEFAULT, WHY, DESC)                      \
+    setting_spec{                                                                              \
+        #NAME, ENV, detail::setting_type_of<TYPE>(), default_text_of<TYPE>(DEFAULT, #DEFAULT), \
+        DESC,  WHY},
 #include "timemory/core/settings_table.def"
+#undef TIMEMORY_SETTING_UNSUPPORTED
 #undef TIMEMORY_SETTING
 };
 
@@ -86,10 +91,9 @@ std::string_view unquote(std::string_view text) noexcept {
 
 constexpr std::string_view k_env_prefix = "TIMEMORY_";
 
+// Through tim::log, so that settings warnings count with every other kind (repeats bounded).
 void warn(const std::string& message) {
-    // One write per message so that lines from different threads do not interleave.
-    const std::string line = "[timemory] warning: " + message + "\n";
-    std::fputs(line.c_str(), stderr);
+    log::write("warning", message);
 }
 
 // parse() runs when the library loads and again in init(): what it finds wrong in the
@@ -310,10 +314,36 @@ bool settings::is_instance() const noexcept {
     return this == g_instance.load(std::memory_order_acquire);
 }
 
+namespace {
+// Values as text, in table order (for comparing two sets of settings row by row).
+std::vector<std::string> texts_of(const settings& s) {
+    std::vector<std::string> out;
+    out.reserve(std::size(k_table));
+    s.for_each([&](const setting_spec&, const auto& member) { out.push_back(to_text(member)); });
+    return out;
+}
+
+// A setting this build does not act on, given a value: said once, whichever way it was set.
+void warn_unsupported(const settings& s) {
+    static const std::vector<std::string> defaults = texts_of(settings{});
+    const std::vector<std::string> current = texts_of(s);
+    for (std::size_t i = 0; i < std::size(k_table); ++i) {
+        const setting_spec& spec = k_table[i];
+        if (spec.supported() || current[i] == defaults[i]) continue;
+        const std::string message = std::string(spec.env) + " (settings." + std::string(spec.name) +
+                                    ") is not supported by this build (" +
+                                    std::string(spec.unsupported) + "); its value \"" + current[i] +
+                                    "\" has no effect";
+        if (log::first_time("unsupported setting " + std::string(spec.name))) warn(message);
+    }
+}
+}  // namespace
+
 void settings::publish() {
     if (!is_instance()) return;
     detail::enabled_flag.store(enabled, std::memory_order_relaxed);
     detail::settings_generation.fetch_add(1, std::memory_order_release);
+    warn_unsupported(*this);
 }
 
 void settings::changed() {

@@ -70,12 +70,6 @@ configuration validate(const std::vector<std::string>& requested, fixed_events& 
         c.reason = status;
         return c;
     }
-    const auto& s = settings::instance();
-    if ((s.papi_attach || s.papi_overflow != 0) && !s.papi_quiet) {
-        log::warning(
-            "settings.papi_attach and settings.papi_overflow are not supported by "
-            "papi_array; it counts the calling thread of this process");
-    }
     std::vector<int>& accepted = out.spec.codes;
     for (const auto& name : requested) {
         if (std::find(c.events.begin(), c.events.end(), name) != c.events.end()) continue;

@@ -202,9 +202,12 @@ type raises TypeError, an unparsable one ValueError, both naming the setting. In
         T* ptr = &member;
         const setting_spec* sp = &spec;
         const std::string name{spec.name};
-        const std::string doc = std::string{spec.description} + " [env: " + std::string{spec.env} +
-                                ", type: " + std::string{to_string(spec.type)} +
-                                ", default: " + std::string{spec.default_text} + "]";
+        std::string doc = std::string{spec.description} + " [env: " + std::string{spec.env} +
+                          ", type: " + std::string{to_string(spec.type)} +
+                          ", default: " + std::string{spec.default_text} + "]";
+        if (!spec.supported())
+            doc += " Not supported by this build (" + std::string{spec.unsupported} +
+                   "): a value is accepted, warned once and has no effect.";
         cls.def_property_static(name.c_str(), py::cpp_function([ptr](py::handle) { return *ptr; }),
                                 py::cpp_function([ptr, sp](py::handle, py::handle value) {
                                     *ptr = convert<T>(*sp, value);

@@ -179,7 +179,6 @@ def _auto_initialize():
 
 
 _auto_initialize()
-settings.python_exe = _sys.executable
 settings.command_line = [str(a) for a in getattr(_sys, "argv", None) or []]
 # settings.enable_signal_handler takes effect in initialize(), as in C and C++.
 

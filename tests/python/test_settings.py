@@ -148,7 +148,9 @@ def test_module_aliases():
 
     assert by_import is timemory.settings
     assert timemory.settings.__module__ == "timemory.libs"
-    assert timemory.settings.python_exe == sys.executable
+    # python_exe names the interpreter of plotting tools this build does not have: importing
+    # leaves it at its default, so that the import warns of no unsupported setting
+    assert timemory.settings.python_exe == "python3"
     assert timemory.settings.command_line == [str(a) for a in sys.argv]
 
 
@@ -159,3 +161,28 @@ def test_environment_is_read_at_import(output_dir):
     assert proc.returncode == 0, proc.stderr
     precision, flat, path = proc.stdout.split()
     assert precision == "6" and flat == "True" and path == str(output_dir)
+
+
+def test_unsupported_setting_is_warned_once_when_assigned():
+    code = ("import timemory\n"
+            "s = timemory.settings\n"
+            "print('doc:', 'Not supported by this build' in s.__dict__['get_mpi_init'].__doc__)\n"
+            "s.mpi_init = True\n"
+            "s.mpi_init = False\n"
+            "s.mpi_init = True\n"
+            "s.ert_num_threads = 4\n"
+            "s.precision = 4\n")
+    proc = run_python(["-c", code], env={"TIMEMORY_AUTO_OUTPUT": "OFF"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "doc: True"
+    lines = [line for line in proc.stderr.splitlines() if "not supported by this build" in line]
+    assert len(lines) == 2, proc.stderr
+    assert lines[0].startswith("[timemory][warning] TIMEMORY_MPI_INIT (settings.mpi_init) is not "
+                               "supported by this build (this build has no MPI support)")
+    assert "TIMEMORY_ERT_NUM_THREADS" in lines[1]
+
+
+def test_import_warns_of_no_unsupported_setting():
+    proc = run_python(["-c", "import timemory"], env={"TIMEMORY_AUTO_OUTPUT": "OFF"})
+    assert proc.returncode == 0, proc.stderr
+    assert "not supported by this build" not in proc.stderr

@@ -153,19 +153,24 @@ table components_section(const options& opts) {
 
 table settings_section(const options& opts) {
     table out;
-    out.headers = {"NAME", "ENV", "VALUE", "TYPE", "DESCRIPTION"};
+    out.headers = {"NAME", "ENV", "VALUE", "TYPE", "SUPPORTED", "DESCRIPTION"};
     // for_each hands over each member with its own static type, so JSON gets native values.
     tim::settings::instance().for_each([&](const tim::setting_spec& spec, const auto& value) {
         if (!matches(opts, {spec.name, spec.env})) return;
         std::string text = tim::settings::instance().get_text(spec.name);
+        // Settings this build accepts but does not act on say why, as unavailable components do.
+        const std::string supported =
+            spec.supported() ? "yes" : "no: " + std::string{spec.unsupported};
         out.rows.push_back({std::string{spec.name}, std::string{spec.env},
                             text.empty() ? "\"\"" : text, std::string{tim::to_string(spec.type)},
-                            std::string{spec.description}});
+                            supported, std::string{spec.description}});
         out.items.push_back(json{{"name", spec.name},
                                  {"env", spec.env},
                                  {"value", value},
                                  {"default", spec.default_text},
                                  {"type", tim::to_string(spec.type)},
+                                 {"supported", spec.supported()},
+                                 {"unsupported_reason", spec.unsupported},
                                  {"description", spec.description}});
     });
     return out;

@@ -54,6 +54,11 @@ struct setting_spec {
     setting_type type;              ///< value kind
     std::string_view default_text;  ///< default as written in the table, e.g. "timemory-output"
     std::string_view description;   ///< one-line help text
+    /// Why this build does not act on the setting (a TIMEMORY_SETTING_UNSUPPORTED row, e.g.
+    /// "this build has no MPI support"); empty for a setting that works.
+    std::string_view unsupported = {};
+
+    bool supported() const noexcept { return unsupported.empty(); }
 };
 
 namespace detail {
@@ -136,6 +141,9 @@ class TIMEMORY_VISIBLE settings {
 
     /// Call after assigning members directly: bumps settings_generation() and refreshes
     /// is_enabled(). Only changes to instance() are published; on a copy this does nothing.
+    /// Every path that changes instance() ends here (parse, read_config_file, set_text, Python's
+    /// properties), so this is also where a setting this build does not support, given a value
+    /// other than its default, is warned (once per setting and process).
     void changed();
 
     /// {"settings": {"TIMEMORY_X": {"name", "environ", "description", "data_type", "initial",
