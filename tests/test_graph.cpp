@@ -227,8 +227,8 @@ TEST_F(Graph, HierarchyAndRollingHash) {
     const auto ha = tim::hash_label("A"), hb = tim::hash_label("B"), hc = tim::hash_label("C");
     const auto rows = view();
     ASSERT_EQ(rows.size(), 3u);
-    EXPECT_EQ(rows[0].hierarchy, (std::vector<tim::hash_value>{ha}));
-    EXPECT_EQ(rows[2].hierarchy, (std::vector<tim::hash_value>{ha, hb, hc}));
+    EXPECT_EQ(tim::hierarchy(rows, 0), (std::vector<tim::hash_value>{ha}));
+    EXPECT_EQ(tim::hierarchy(rows, 2), (std::vector<tim::hash_value>{ha, hb, hc}));
     EXPECT_EQ(rows[2].hash, hc);
     EXPECT_EQ(rows[0].rolling_hash, ha);
     EXPECT_EQ(rows[1].rolling_hash, static_cast<tim::hash_value>(ha + hb));
@@ -250,7 +250,7 @@ TEST_F(Graph, ComponentMissingOnSomeNodesIsReparented) {
     EXPECT_EQ(prefixes(rows), (strings{">>> A", ">>> |_C"}));
     EXPECT_EQ(rows[1].parent, 0);
     EXPECT_EQ(rows[1].depth, 1u);
-    EXPECT_EQ(rows[1].hierarchy,
+    EXPECT_EQ(tim::hierarchy(rows, 1),
               (std::vector<tim::hash_value>{tim::hash_label("A"), tim::hash_label("C")}));
     EXPECT_EQ(rows[0].exclusive[0].sum, 7.0);
     const auto others = view(other_component());

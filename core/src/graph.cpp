@@ -151,6 +151,20 @@ void thread_graph::refresh_settings() {
                                         : scope_mode::tree;
 }
 
+std::uint32_t thread_graph::too_deep(hash_value hash) {
+    ++m_skipped;
+    // Once per process for each max_depth value (0 records nothing on purpose: no warning).
+    static std::atomic<std::uint32_t> warned_for{0};
+    if (m_max_depth != 0 && warned_for.exchange(m_max_depth) != m_max_depth) {
+        log::warning("region '", label_text(hash), "' is nested deeper than max_depth (",
+                     m_max_depth,
+                     ") and is not recorded, nor is anything inside it (a push without its pop "
+                     "in a loop nests each iteration); set TIMEMORY_MAX_DEPTH to record deeper. "
+                     "Said once");
+    }
+    return no_node;
+}
+
 std::uint32_t thread_graph::insert(std::uint32_t parent, hash_value hash) {
     const auto index = static_cast<std::uint32_t>(m_nodes.size());
     graph_node node;

@@ -66,7 +66,8 @@ class thread_graph {
     thread_graph(std::uint32_t graph_id, std::int64_t tid);
 
     /// Enter a region. Returns the node index, or no_node when the push is not recorded
-    /// (beyond max_depth); pass the result to pop() either way. `observed` false keeps the
+    /// (beyond max_depth: the first such push per max_depth value warns once per process, naming
+    /// its label); pass the result to pop() either way. `observed` false keeps the
     /// region observer (NVTX mirroring) out of it; the matching pop must pass the same.
     TIMEMORY_INLINE std::uint32_t push(hash_value hash, scope_mode mode = scope_mode::use_default,
                                        bool observed = true);
@@ -109,6 +110,8 @@ class thread_graph {
     TIMEMORY_NOINLINE std::uint32_t find_or_insert(std::uint32_t parent, hash_value hash);
     TIMEMORY_NOINLINE std::uint32_t insert(std::uint32_t parent, hash_value hash);
     TIMEMORY_NOINLINE void refresh_settings();
+    /// A push beyond max_depth: not recorded (nor anything inside it), warned once.
+    TIMEMORY_NOINLINE std::uint32_t too_deep(hash_value hash);
     TIMEMORY_NOINLINE void pop_mismatch(std::uint32_t node, bool observed);
     void notify_pop(std::uint32_t node) const noexcept;
     TIMEMORY_NOINLINE int add_column(std::uint16_t component, unsigned count);
@@ -176,10 +179,7 @@ TIMEMORY_INLINE std::uint32_t thread_graph::push(hash_value hash, scope_mode mod
     }
     if (mode == scope_mode::use_default) mode = m_default_mode;
     const std::uint32_t parent = (mode == scope_mode::flat) ? 0u : m_stack.back();
-    if (TIMEMORY_UNLIKELY(m_nodes[parent].depth >= m_max_depth)) {
-        ++m_skipped;
-        return no_node;
-    }
+    if (TIMEMORY_UNLIKELY(m_nodes[parent].depth >= m_max_depth)) return too_deep(hash);
     std::uint32_t child;
     if (TIMEMORY_UNLIKELY(mode == scope_mode::timeline)) {
         child = insert(parent, hash);
