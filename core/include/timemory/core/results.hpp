@@ -46,7 +46,7 @@ struct component_record {
     hash_value hash = 0;
     std::string label;  ///< undecorated
     /// Decorated: ">>> |_label" (or "|<tid>>>> ..." uncollapsed), indented two spaces per level
-    /// up to prefix_indent_levels (deeper rows keep that indent, so the view stays linear in size).
+    /// up to prefix_indent_levels.
     std::string prefix;
     std::uint32_t depth = 0;            ///< 0 for top-level rows
     hash_value rolling_hash = 0;        ///< wrapping sum of hierarchy()
@@ -61,8 +61,10 @@ struct component_record {
     double self_percent(unsigned value = 0) const noexcept;
 };
 
-/// Levels of indentation a decorated prefix shows at most.
-inline constexpr std::uint32_t prefix_indent_levels = 64;
+/// Levels of indentation a decorated prefix shows at most: deeper rows keep that indent (their
+/// depth is in their own column), so that a label stays within the text table's max_width and
+/// the view does not grow with the square of the depth.
+inline constexpr std::uint32_t prefix_indent_levels = 32;
 
 /// Rows of component `info` in depth-first pre-order (siblings in first-insertion order). Time and
 /// memory are linear in the number of nodes, and no step recurses, whatever the depth.
