@@ -12,6 +12,7 @@
 
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -168,6 +169,35 @@ TEST_F(Graph, TimelineModeMakesANodePerPush) {
     }
     EXPECT_LE(rows[0].start_ns, rows[2].start_ns);
     EXPECT_LE(rows[2].start_ns, rows[4].start_ns);
+}
+
+TEST_F(Graph, TimelineLimitMergesLaterCallsByPathWithOneWarning) {
+    auto& s = tim::settings::instance();
+    s.timeline_profile = true;
+    s.timeline_limit = 5;
+    s.changed();
+    ::testing::internal::CaptureStderr();
+    std::thread worker{[] {  // a graph of its own: the warning is once per thread
+        auto& g = tim::this_thread_graph();
+        for (int i = 1; i <= 12; ++i) {
+            const auto n = g.push(tim::add_label("tick"));
+            const double value = i;
+            g.record(n, value_component(), &value);
+            g.pop(n);
+        }
+    }};
+    worker.join();
+    const auto err = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(count_warnings(err), 1u) << err;
+    EXPECT_NE(err.find("reached 5 entries (timeline_limit) at 'tick'"), std::string::npos) << err;
+    const auto rows = view();
+    ASSERT_EQ(rows.size(), 6u);
+    for (std::size_t i = 0; i < 5; ++i) {
+        EXPECT_EQ(rows[i].inclusive[0].count, 1u);
+        EXPECT_EQ(rows[i].inclusive[0].sum, static_cast<double>(i + 1));
+    }
+    EXPECT_EQ(rows[5].inclusive[0].count, 7u);  // calls 6..12, merged
+    EXPECT_EQ(rows[5].inclusive[0].sum, 6.0 + 7 + 8 + 9 + 10 + 11 + 12);
 }
 
 TEST_F(Graph, MaxDepthDropsDeeperRegionsAndKeepsPopsBalanced) {

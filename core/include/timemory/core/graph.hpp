@@ -109,6 +109,8 @@ class thread_graph {
     friend struct graph_access;
     TIMEMORY_NOINLINE std::uint32_t find_or_insert(std::uint32_t parent, hash_value hash);
     TIMEMORY_NOINLINE std::uint32_t insert(std::uint32_t parent, hash_value hash);
+    /// A node of its own per call, up to timeline_limit per thread; then merged by call path.
+    TIMEMORY_NOINLINE std::uint32_t insert_timeline(std::uint32_t parent, hash_value hash);
     TIMEMORY_NOINLINE void refresh_settings();
     /// A push beyond max_depth: not recorded (nor anything inside it), warned once.
     TIMEMORY_NOINLINE std::uint32_t too_deep(hash_value hash);
@@ -132,6 +134,9 @@ class thread_graph {
     std::uint32_t m_skipped = 0;       ///< open pushes beyond max_depth
     std::uint32_t m_generation = ~0u;  ///< settings generation last seen
     std::uint32_t m_max_depth = UINT32_MAX;
+    std::uint64_t m_timeline_limit = 0;    ///< 0 = no limit
+    std::uint64_t m_timeline_entries = 0;  ///< nodes inserted by timeline pushes
+    bool m_timeline_warned = false;        ///< the limit was reached and said (once per thread)
     scope_mode m_default_mode = scope_mode::tree;
     std::uint32_t m_id;
     std::int64_t m_tid;
@@ -182,8 +187,7 @@ TIMEMORY_INLINE std::uint32_t thread_graph::push(hash_value hash, scope_mode mod
     if (TIMEMORY_UNLIKELY(m_nodes[parent].depth >= m_max_depth)) return too_deep(hash);
     std::uint32_t child;
     if (TIMEMORY_UNLIKELY(mode == scope_mode::timeline)) {
-        child = insert(parent, hash);
-        m_nodes[child].unique = true;
+        child = insert_timeline(parent, hash);
     } else {
         const std::uint32_t cached = m_nodes[parent].cached_child;
         child = (TIMEMORY_LIKELY(cached != no_node && m_nodes[cached].hash == hash))
