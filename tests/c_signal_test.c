@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
     CHECK(waitpid(child, &status, 0) == child);
     CHECK(WIFSIGNALED(status));
     CHECK(WTERMSIG(status) == SIGTERM);
-    CHECK(file_contains(path, "\"prefix\": \">>> cut-by-the-scheduler\""));
+    CHECK(file_contains(path, "\"prefix\":\">>> cut-by-the-scheduler\""));
     if (failures == 0) printf("c signal test: ok\n");
     return failures == 0 ? 0 : 1;
 }

@@ -12,6 +12,7 @@
 
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -170,6 +171,35 @@ TEST_F(Graph, TimelineModeMakesANodePerPush) {
     EXPECT_LE(rows[2].start_ns, rows[4].start_ns);
 }
 
+TEST_F(Graph, TimelineLimitMergesLaterCallsByPathWithOneWarning) {
+    auto& s = tim::settings::instance();
+    s.timeline_profile = true;
+    s.timeline_limit = 5;
+    s.changed();
+    ::testing::internal::CaptureStderr();
+    std::thread worker{[] {  // a graph of its own: the warning is once per thread
+        auto& g = tim::this_thread_graph();
+        for (int i = 1; i <= 12; ++i) {
+            const auto n = g.push(tim::add_label("tick"));
+            const double value = i;
+            g.record(n, value_component(), &value);
+            g.pop(n);
+        }
+    }};
+    worker.join();
+    const auto err = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(count_warnings(err), 1u) << err;
+    EXPECT_NE(err.find("reached 5 entries (timeline_limit) at 'tick'"), std::string::npos) << err;
+    const auto rows = view();
+    ASSERT_EQ(rows.size(), 6u);
+    for (std::size_t i = 0; i < 5; ++i) {
+        EXPECT_EQ(rows[i].inclusive[0].count, 1u);
+        EXPECT_EQ(rows[i].inclusive[0].sum, static_cast<double>(i + 1));
+    }
+    EXPECT_EQ(rows[5].inclusive[0].count, 7u);  // calls 6..12, merged
+    EXPECT_EQ(rows[5].inclusive[0].sum, 6.0 + 7 + 8 + 9 + 10 + 11 + 12);
+}
+
 TEST_F(Graph, MaxDepthDropsDeeperRegionsAndKeepsPopsBalanced) {
     tim::settings::instance().max_depth = 2;
     tim::settings::instance().changed();
@@ -227,8 +257,8 @@ TEST_F(Graph, HierarchyAndRollingHash) {
     const auto ha = tim::hash_label("A"), hb = tim::hash_label("B"), hc = tim::hash_label("C");
     const auto rows = view();
     ASSERT_EQ(rows.size(), 3u);
-    EXPECT_EQ(rows[0].hierarchy, (std::vector<tim::hash_value>{ha}));
-    EXPECT_EQ(rows[2].hierarchy, (std::vector<tim::hash_value>{ha, hb, hc}));
+    EXPECT_EQ(tim::hierarchy(rows, 0), (std::vector<tim::hash_value>{ha}));
+    EXPECT_EQ(tim::hierarchy(rows, 2), (std::vector<tim::hash_value>{ha, hb, hc}));
     EXPECT_EQ(rows[2].hash, hc);
     EXPECT_EQ(rows[0].rolling_hash, ha);
     EXPECT_EQ(rows[1].rolling_hash, static_cast<tim::hash_value>(ha + hb));
@@ -250,7 +280,7 @@ TEST_F(Graph, ComponentMissingOnSomeNodesIsReparented) {
     EXPECT_EQ(prefixes(rows), (strings{">>> A", ">>> |_C"}));
     EXPECT_EQ(rows[1].parent, 0);
     EXPECT_EQ(rows[1].depth, 1u);
-    EXPECT_EQ(rows[1].hierarchy,
+    EXPECT_EQ(tim::hierarchy(rows, 1),
               (std::vector<tim::hash_value>{tim::hash_label("A"), tim::hash_label("C")}));
     EXPECT_EQ(rows[0].exclusive[0].sum, 7.0);
     const auto others = view(other_component());

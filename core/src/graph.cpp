@@ -128,6 +128,7 @@ void thread_graph::reset() {
     m_column.fill(-1);
     m_columns = 0;
     m_skipped = 0;
+    m_timeline_entries = 0;
 }
 
 void thread_graph::clear_component(std::uint16_t index) {
@@ -146,9 +147,24 @@ void thread_graph::refresh_settings() {
     m_max_depth = s.max_depth <= 0                     ? 0u
                   : s.max_depth >= INT64_C(0xffffffff) ? UINT32_MAX
                                                        : static_cast<std::uint32_t>(s.max_depth);
+    m_timeline_limit = static_cast<std::uint64_t>(std::max<std::int64_t>(s.timeline_limit, 0));
     m_default_mode = s.timeline_profile ? scope_mode::timeline
                      : s.flat_profile   ? scope_mode::flat
                                         : scope_mode::tree;
+}
+
+std::uint32_t thread_graph::too_deep(hash_value hash) {
+    ++m_skipped;
+    // Once per process for each max_depth value (0 records nothing on purpose: no warning).
+    static std::atomic<std::uint32_t> warned_for{0};
+    if (m_max_depth != 0 && warned_for.exchange(m_max_depth) != m_max_depth) {
+        log::warning("region '", label_text(hash), "' is nested deeper than max_depth (",
+                     m_max_depth,
+                     ") and is not recorded, nor is anything inside it (a push without its pop "
+                     "in a loop nests each iteration); set TIMEMORY_MAX_DEPTH to record deeper. "
+                     "Said once");
+    }
+    return no_node;
 }
 
 std::uint32_t thread_graph::insert(std::uint32_t parent, hash_value hash) {
@@ -168,6 +184,24 @@ std::uint32_t thread_graph::insert(std::uint32_t parent, hash_value hash) {
     }
     p.last_child = index;
     return index;
+}
+
+std::uint32_t thread_graph::insert_timeline(std::uint32_t parent, hash_value hash) {
+    if (m_timeline_limit == 0 || m_timeline_entries < m_timeline_limit) {
+        ++m_timeline_entries;
+        const auto child = insert(parent, hash);
+        m_nodes[child].unique = true;
+        return child;
+    }
+    // Each entry costs memory until finalize; past the limit, calls accumulate per call path.
+    if (!m_timeline_warned) {
+        m_timeline_warned = true;
+        log::warning("timeline profile: thread ", m_tid, " reached ", m_timeline_limit,
+                     " entries (timeline_limit) at '", label_text(hash),
+                     "'; its later calls are merged by call path as in a tree profile (set "
+                     "TIMEMORY_TIMELINE_LIMIT to keep more, 0 keeps every call)");
+    }
+    return find_or_insert(parent, hash);
 }
 
 std::uint32_t thread_graph::find_or_insert(std::uint32_t parent, hash_value hash) {

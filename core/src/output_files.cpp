@@ -13,6 +13,7 @@
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <system_error>
 
 namespace tim {
@@ -31,16 +32,33 @@ std::string join(const std::string& directory, const std::string& name) {
     return directory + "/" + name;
 }
 
+// Produces a file's content into a sink (which streams it into the file in pieces).
+using content_writer = std::function<void(output_detail::text_sink&)>;
+
+content_writer text_content(const std::string& content) {
+    return [&content](output_detail::text_sink& out) { out.text = content; };
+}
+
 // Write to "<path>.tmp.<pid>" and rename over <path>, so a reader (or a crash mid-write) never
 // sees half a file. On failure the temporary file is removed and `error` holds the OS reason.
-bool write_atomic(const std::string& path, const std::string& content, std::string& error) {
+bool write_atomic(const std::string& path, const content_writer& write, std::string& error) {
     const std::string tmp = path + ".tmp." + std::to_string(::getpid());
     std::FILE* file = std::fopen(tmp.c_str(), "wb");
     if (file == nullptr) {
         error = std::strerror(errno);
         return false;
     }
-    bool ok = std::fwrite(content.data(), 1, content.size(), file) == content.size();
+    output_detail::text_sink sink;
+    sink.file = file;
+    try {
+        write(sink);
+        sink.flush(true);
+    } catch (...) {
+        std::fclose(file);
+        std::remove(tmp.c_str());
+        throw;
+    }
+    bool ok = !sink.failed;
     if (!ok) error = std::strerror(errno);
     if (std::fclose(file) != 0 && ok) {
         ok = false;
@@ -104,7 +122,7 @@ class file_sink {
 
     /// Announce and write one file; false (after the one error) when it could not be written.
     bool write(const std::string& label, const std::string& name, const std::string& kind,
-               const std::string& content, std::vector<written_file>& written) {
+               const content_writer& content, std::vector<written_file>& written) {
         if (!usable()) return false;
         const std::string path = join(m_directory, name);
         print("[" + label + "]|0> Outputting '" + path + "'...\n");
@@ -171,16 +189,28 @@ std::vector<written_file> write_outputs(const result_tree& tree, const std::stri
             try {
                 if (s.file_output) {
                     if (s.flamegraph_output && info->value_units(0) == unit_kind::timing) {
-                        sink.write(label, stem + ".flamegraph.json", "flamegraph",
-                                   format_flamegraph_json(tree, *info), written);
+                        sink.write(
+                            label, stem + ".flamegraph.json", "flamegraph",
+                            [&](output_detail::text_sink& out) {
+                                output_detail::write_flamegraph_json(out, tree, *info);
+                            },
+                            written);
                     }
                     if (s.tree_output) {
-                        sink.write(label, stem + ".tree.json", "tree",
-                                   format_tree_json(tree, {info}), written);
+                        sink.write(
+                            label, stem + ".tree.json", "tree",
+                            [&](output_detail::text_sink& out) {
+                                output_detail::write_tree_json(out, tree, {info});
+                            },
+                            written);
                     }
                     if (s.json_output) {
-                        sink.write(label, stem + ".json", "json", format_flat_json(tree, {info}),
-                                   written);
+                        sink.write(
+                            label, stem + ".json", "json",
+                            [&](output_detail::text_sink& out) {
+                                output_detail::write_flat_json(out, tree, {info});
+                            },
+                            written);
                     }
                 }
                 // The table is needed for the .txt file, the console, or both; and it is still
@@ -189,7 +219,7 @@ std::vector<written_file> write_outputs(const result_tree& tree, const std::stri
                 if (want_file || s.cout_output || sink.failed()) {
                     const std::string table = format_text(tree, *info);
                     if (want_file && !table.empty()) {
-                        sink.write(label, stem + ".txt", "text", table, written);
+                        sink.write(label, stem + ".txt", "text", text_content(table), written);
                     }
                     if ((s.cout_output || sink.failed()) && !table.empty()) {
                         print("\n" + table + "\n");
@@ -202,8 +232,9 @@ std::vector<written_file> write_outputs(const result_tree& tree, const std::stri
         }
 
         if (s.file_output && !written.empty()) {
-            sink.write("metadata", prefix + "metadata.json", "metadata",
-                       format_metadata_json(written), written);
+            const std::string metadata = format_metadata_json(written);
+            sink.write("metadata", prefix + "metadata.json", "metadata", text_content(metadata),
+                       written);
         }
         // CDash shows the files a CTestNotes.txt lists next to the test's output (timemory 3's
         // ctest_notes: one entry per text report).

@@ -32,8 +32,9 @@ std::int64_t first_or(const std::set<std::int64_t>& ids, std::int64_t fallback) 
 
 }  // namespace
 
-std::string format_flamegraph_json(const result_tree& tree, const component_info& info) {
-    if (info.value_units(0) != unit_kind::timing) return {};
+void output_detail::write_flamegraph_json(text_sink& out, const result_tree& tree,
+                                          const component_info& info) {
+    if (info.value_units(0) != unit_kind::timing) return;
     const auto rows = component_view(tree, info);
     const std::int64_t own_pid = ::getpid();
 
@@ -58,7 +59,7 @@ std::string format_flamegraph_json(const result_tree& tree, const component_info
     double next_top = 0.0;
     std::map<std::int64_t, std::set<std::int64_t>> tracks;  // pid -> tids
 
-    ojson events = ojson::array();
+    std::vector<double> duration(rows.size(), 0.0);
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& row = rows[i];
         const double dur =
@@ -84,19 +85,8 @@ std::string format_flamegraph_json(const result_tree& tree, const component_info
             pid[i] = first_or(row.pids, own_pid);
         }
         next_child[i] = start[i];
+        duration[i] = dur;
         tracks[pid[i]].insert(tid[i]);
-
-        ojson event;
-        event["name"] = row.label;
-        event["ph"] = "X";
-        event["ts"] = start[i];
-        event["dur"] = dur;
-        event["pid"] = pid[i];
-        event["tid"] = tid[i];
-        event["cat"] = std::string{info.label};
-        event["args"] = {{"count", row.inclusive.empty() ? 0 : row.inclusive[0].count},
-                         {"depth", row.depth}};
-        events.push_back(std::move(event));
     }
 
     // Name the tracks so viewers show "timemory wall" / "thread 0 (main)" instead of bare ids.
@@ -116,12 +106,41 @@ std::string format_flamegraph_json(const result_tree& tree, const component_info
                              {"args", {{"name", name}}}});
         }
     }
-    for (auto& e : events) names.push_back(std::move(e));
 
-    ojson root;
-    root["traceEvents"] = std::move(names);
-    root["displayTimeUnit"] = "ms";
-    return output_detail::dump(root, -1);
+    // Track names first, then one event per line, streamed (a timeline has an event per call).
+    out.text += "{\"traceEvents\":[";
+    bool first = true;
+    for (const auto& name : names) {
+        out.text += first ? "\n" : ",\n";
+        first = false;
+        out.append(name);
+    }
+    const std::string category{info.label};
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& row = rows[i];
+        ojson event;
+        event["name"] = row.label;
+        event["ph"] = "X";
+        event["ts"] = start[i];
+        event["dur"] = duration[i];
+        event["pid"] = pid[i];
+        event["tid"] = tid[i];
+        event["cat"] = category;
+        event["args"] = {{"count", row.inclusive.empty() ? 0 : row.inclusive[0].count},
+                         {"depth", row.depth}};
+        out.text += first ? "\n" : ",\n";
+        first = false;
+        out.append(event);
+        out.flush();
+    }
+    out.text += "],\"displayTimeUnit\":\"ms\"}\n";
+    out.flush(true);
+}
+
+std::string format_flamegraph_json(const result_tree& tree, const component_info& info) {
+    output_detail::text_sink out;
+    output_detail::write_flamegraph_json(out, tree, info);
+    return std::move(out.text);
 }
 
 }  // namespace tim

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -37,16 +38,43 @@ std::string upper(std::string_view text);
 /// Thread and process counts come from the rows of every rank.
 ojson component_header(const component_info& info, const rank_views& ranks);
 
-/// Builds one component's object of a layout from its rows per rank.
-using component_writer = ojson (*)(const component_info& info, const rank_views& ranks);
+/// Where a writer's text goes. The JSON files are written one row (one node) per line, compact,
+/// and streamed: no document object holds the whole tree (its memory would be many times the
+/// file's, and nlohmann's copy and dump recurse once per level of nesting). With `file` set,
+/// flush() hands the text over in pieces, so a large file never sits whole in memory.
+struct text_sink {
+    std::string text;
+    std::FILE* file = nullptr;
+    bool failed = false;  ///< a write to `file` failed (errno says why)
+
+    /// Compact JSON of `value` (invalid UTF-8 replaced, as dump() does).
+    void append(const ojson& value);
+    /// `object` without its closing brace, so that the caller can add keys.
+    void append_open(const ojson& object);
+    /// Write the text out once it is large (or always with `force`); no-op without a file.
+    void flush(bool force = false);
+};
+
+/// Writes one component's object of a layout from its rows per rank.
+using component_writer = void (*)(text_sink& out, const component_info& info,
+                                  const rank_views& ranks);
 
 /// {"timemory": {"<id>": write(info, one rank of component_view's rows)}} for every component of
-/// `components` that has rows in `tree`, as text.
-std::string document(const result_tree& tree, const std::vector<const component_info*>& components,
-                     component_writer write);
+/// `components` that has rows in `tree`.
+void document(text_sink& out, const result_tree& tree,
+              const std::vector<const component_info*>& components, component_writer write);
 
-/// {"timemory": {"<id>": write(info, ranks)}} as text.
-std::string document(const component_info& info, const rank_views& ranks, component_writer write);
+/// {"timemory": {"<id>": write(info, ranks)}}.
+void document(text_sink& out, const component_info& info, const rank_views& ranks,
+              component_writer write);
+
+/// The writers behind format_flat_json / format_tree_json / format_flamegraph_json, for
+/// write_outputs to stream into a file.
+void write_flat_json(text_sink& out, const result_tree& tree,
+                     const std::vector<const component_info*>& components);
+void write_tree_json(text_sink& out, const result_tree& tree,
+                     const std::vector<const component_info*>& components);
+void write_flamegraph_json(text_sink& out, const result_tree& tree, const component_info& info);
 
 /// {"laps", "value", "accum", "repr_data", "repr_display"}: raw totals and display totals.
 ojson entry_json(const component_info& info, const std::vector<display_unit>& units,

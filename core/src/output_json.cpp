@@ -150,25 +150,54 @@ ojson stats_json(const component_info& info, const std::vector<display_unit>& un
     return stats;
 }
 
-std::string document(const result_tree& tree, const std::vector<const component_info*>& components,
-                     component_writer write) {
-    ojson body = ojson::object();
+void text_sink::append(const ojson& value) {
+    text += value.dump(-1, ' ', false, ojson::error_handler_t::replace);
+}
+
+void text_sink::append_open(const ojson& object) {
+    append(object);
+    if (!text.empty() && text.back() == '}') text.pop_back();
+}
+
+void text_sink::flush(bool force) {
+    constexpr std::size_t piece = std::size_t{1} << 20;
+    if (file == nullptr || (!force && text.size() < piece)) return;
+    if (!failed && std::fwrite(text.data(), 1, text.size(), file) != text.size()) failed = true;
+    text.clear();
+}
+
+namespace {
+void component_entry(text_sink& out, bool first, const component_info& info,
+                     const rank_views& ranks, component_writer write) {
+    out.text += first ? "\n" : ",\n";
+    out.append(ojson(std::string{info.id}));
+    out.text += ":";
+    write(out, info, ranks);
+}
+}  // namespace
+
+void document(text_sink& out, const result_tree& tree,
+              const std::vector<const component_info*>& components, component_writer write) {
+    out.text += "{\"timemory\":{";
+    bool first = true;
     for (const auto* info : components) {
         if (info == nullptr) continue;
         rank_views ranks(1);
         ranks[0] = component_view(tree, *info);
         if (ranks[0].empty()) continue;
-        body[std::string{info->id}] = write(*info, ranks);
+        component_entry(out, first, *info, ranks, write);
+        first = false;
     }
-    ojson root;
-    root["timemory"] = std::move(body);
-    return dump(root, 4);
+    out.text += "}}\n";
+    out.flush(true);
 }
 
-std::string document(const component_info& info, const rank_views& ranks, component_writer write) {
-    ojson root;
-    root["timemory"][std::string{info.id}] = write(info, ranks);
-    return dump(root, 4);
+void document(text_sink& out, const component_info& info, const rank_views& ranks,
+              component_writer write) {
+    out.text += "{\"timemory\":{";
+    component_entry(out, true, info, ranks, write);
+    out.text += "}}\n";
+    out.flush(true);
 }
 
 std::vector<accumulator> exclusive_stats(const std::vector<accumulator>& exclusive) {
@@ -195,12 +224,16 @@ namespace {
 
 using namespace output_detail;
 
-// The flat layout's object for one component: the header, then "ranks".
-ojson flat_component(const component_info& info, const rank_views& ranks) {
+// The flat layout's object for one component: the header, then "ranks", one row per line.
+void flat_component(text_sink& out, const component_info& info, const rank_views& ranks) {
     const auto units = value_units(info);
-    ojson out_ranks = ojson::array();
+    out.append_open(component_header(info, ranks));
+    out.text += ",\"ranks\":[";
     for (std::size_t r = 0; r < ranks.size(); ++r) {
-        ojson graph = ojson::array();
+        out.text += r == 0 ? "\n" : ",\n";
+        out.text += "{\"rank\":" + std::to_string(r) +
+                    ",\"graph_size\":" + std::to_string(ranks[r].size()) + ",\"graph\":[";
+        bool first = true;
         for (const auto& row : ranks[r]) {
             ojson item;
             item["hash"] = row.hash;
@@ -209,28 +242,34 @@ ojson flat_component(const component_info& info, const rank_views& ranks) {
             item["entry"] = entry_json(info, units, row.inclusive);
             item["stats"] = stats_json(info, units, row.inclusive);
             item["rolling_hash"] = row.rolling_hash;
-            graph.push_back(std::move(item));
+            out.text += first ? "\n" : ",\n";
+            first = false;
+            out.append(item);
+            out.flush();
         }
-        ojson rank;
-        rank["rank"] = r;
-        rank["graph_size"] = ranks[r].size();
-        rank["graph"] = std::move(graph);
-        out_ranks.push_back(std::move(rank));
+        out.text += "]}";
     }
-    ojson component = component_header(info, ranks);
-    component["ranks"] = std::move(out_ranks);
-    return component;
+    out.text += "]}";
 }
 
 }  // namespace
 
+void output_detail::write_flat_json(text_sink& out, const result_tree& tree,
+                                    const std::vector<const component_info*>& components) {
+    document(out, tree, components, flat_component);
+}
+
 std::string format_flat_json(const result_tree& tree,
                              const std::vector<const component_info*>& components) {
-    return output_detail::document(tree, components, flat_component);
+    text_sink out;
+    write_flat_json(out, tree, components);
+    return std::move(out.text);
 }
 
 std::string format_flat_json(const component_info& info, const rank_views& ranks) {
-    return output_detail::document(info, ranks, flat_component);
+    text_sink out;
+    document(out, info, ranks, flat_component);
+    return std::move(out.text);
 }
 
 }  // namespace tim

@@ -12,6 +12,8 @@
 //    zero (timemory wrote a negative exclusive there, which confused readers summing columns).
 //  - Exclusive = inclusive - direct children's inclusive, clamped at zero; exclusive stats carry
 //    the same keys as inclusive stats so every metric column exists in both forms.
+//  - One node per line, compact, written by a loop over the pre-order rows with an explicit stack
+//    of open children lists: no recursion, and no document object for the whole tree.
 #include "output_internal.hpp"
 
 #include "timemory/core/output.hpp"
@@ -37,9 +39,8 @@ ojson id_list(const std::set<std::int64_t>& ids) {
     return out;
 }
 
-ojson tree_node(const component_info& info, const std::vector<display_unit>& units,
-                const std::vector<component_record>& rows, std::size_t index) {
-    const auto& row = rows[index];
+ojson node_json(const component_info& info, const std::vector<display_unit>& units,
+                const component_record& row) {
     ojson node;
     node["hash"] = row.hash;
     node["prefix"] = row.label;
@@ -49,23 +50,44 @@ ojson tree_node(const component_info& info, const std::vector<display_unit>& uni
     node["is_dummy"] = false;
     node["inclusive"] = measurement(info, units, row.inclusive);
     node["exclusive"] = measurement(info, units, output_detail::exclusive_stats(row.exclusive));
-
-    ojson children = ojson::array();
-    for (auto child : row.children) children.push_back(tree_node(info, units, rows, child));
-
-    ojson out;
-    out["node"] = std::move(node);
-    out["children"] = std::move(children);
-    return out;
+    return node;
 }
 
-ojson root_node(const component_info& info, const std::vector<display_unit>& units,
-                const std::vector<component_record>& rows) {
+// `{"node": {...}, "children": [` for each row of `top` and, depth first, of its descendants;
+// a row's list is closed (`]}`) once its last child is written.
+void write_subtrees(output_detail::text_sink& out, const component_info& info,
+                    const std::vector<display_unit>& units,
+                    const std::vector<component_record>& rows,
+                    const std::vector<std::size_t>& top) {
+    struct open_list {
+        const std::vector<std::size_t>* children;
+        std::size_t next;
+    };
+    std::vector<open_list> stack{{&top, 0}};
+    while (!stack.empty()) {
+        auto& list = stack.back();
+        if (list.next == list.children->size()) {
+            stack.pop_back();
+            if (!stack.empty()) out.text += "]}";  // the bottom list is the root's: caller closes
+            continue;
+        }
+        const std::size_t index = (*list.children)[list.next];
+        out.text += list.next++ == 0 ? "\n" : ",\n";
+        out.text += "{\"node\":";
+        out.append(node_json(info, units, rows[index]));
+        out.text += ",\"children\":[";
+        out.flush();
+        stack.push_back({&rows[index].children, 0});
+    }
+}
+
+void write_root(output_detail::text_sink& out, const component_info& info,
+                const std::vector<display_unit>& units, const std::vector<component_record>& rows) {
     const std::size_t count = units.size();
     std::vector<accumulator> inclusive(count);
     std::set<std::int64_t> tids;
     std::set<std::int64_t> pids;
-    ojson children = ojson::array();
+    std::vector<std::size_t> top;
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& row = rows[i];
         tids.insert(row.tids.begin(), row.tids.end());
@@ -74,7 +96,7 @@ ojson root_node(const component_info& info, const std::vector<display_unit>& uni
         for (std::size_t v = 0; v < count && v < row.inclusive.size(); ++v) {
             inclusive[v].merge(row.inclusive[v]);
         }
-        children.push_back(tree_node(info, units, rows, i));
+        top.push_back(i);
     }
     const std::vector<accumulator> exclusive(count);
 
@@ -88,32 +110,46 @@ ojson root_node(const component_info& info, const std::vector<display_unit>& uni
     node["inclusive"] = measurement(info, units, inclusive);
     node["exclusive"] = measurement(info, units, exclusive);
 
-    ojson out;
-    out["node"] = std::move(node);
-    out["children"] = std::move(children);
-    return out;
+    out.text += "\n{\"node\":";
+    out.append(node);
+    out.text += ",\"children\":[";
+    write_subtrees(out, info, units, rows, top);
+    out.text += "]}";
 }
 
 // The tree layout's object for one component: the header, then "mpi".
-ojson tree_component(const component_info& info, const rank_views& ranks) {
+void tree_component(output_detail::text_sink& out, const component_info& info,
+                    const rank_views& ranks) {
     const auto units = output_detail::value_units(info);
-    ojson component = output_detail::component_header(info, ranks);
+    out.append_open(output_detail::component_header(info, ranks));
     // mpi[rank][root tree]
-    ojson mpi = ojson::array();
-    for (const auto& rows : ranks) mpi.push_back(ojson::array({root_node(info, units, rows)}));
-    component["mpi"] = std::move(mpi);
-    return component;
+    out.text += ",\"mpi\":[";
+    for (std::size_t r = 0; r < ranks.size(); ++r) {
+        out.text += r == 0 ? "[" : ",[";
+        write_root(out, info, units, ranks[r]);
+        out.text += "]";
+    }
+    out.text += "]}";
 }
 
 }  // namespace
 
+void output_detail::write_tree_json(text_sink& out, const result_tree& tree,
+                                    const std::vector<const component_info*>& components) {
+    document(out, tree, components, tree_component);
+}
+
 std::string format_tree_json(const result_tree& tree,
                              const std::vector<const component_info*>& components) {
-    return output_detail::document(tree, components, tree_component);
+    output_detail::text_sink out;
+    output_detail::write_tree_json(out, tree, components);
+    return std::move(out.text);
 }
 
 std::string format_tree_json(const component_info& info, const rank_views& ranks) {
-    return output_detail::document(info, ranks, tree_component);
+    output_detail::text_sink out;
+    output_detail::document(out, info, ranks, tree_component);
+    return std::move(out.text);
 }
 
 }  // namespace tim

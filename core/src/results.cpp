@@ -7,7 +7,6 @@
 
 #include <unistd.h>
 #include <algorithm>
-#include <functional>
 #include <mutex>
 #include <utility>
 
@@ -153,7 +152,7 @@ std::string decorate(const component_record& row, bool collapsed, std::int64_t t
         prefix = "|" + t + ">>> ";
     }
     if (row.depth > 0) {
-        for (std::uint32_t i = 1; i < row.depth; ++i) prefix += "  ";
+        prefix.append(2 * (std::min(row.depth, prefix_indent_levels) - 1), ' ');
         prefix += "|_";
     }
     return prefix + row.label;
@@ -196,51 +195,58 @@ std::vector<component_record> component_view(const result_tree& tree, const comp
     }
     const int tid_width = static_cast<int>(std::to_string(max_tid).size());
 
-    // Pre-order walk; `parent_row` is the nearest ancestor that has data for this component.
-    std::function<void(std::size_t, std::int64_t, std::uint32_t)> walk =
-        [&](std::size_t index, std::int64_t parent_row, std::uint32_t depth) {
-            const auto& node = tree.nodes[index];
-            auto it = node.data.find(info.index);
-            // An entry without values is a declared placeholder row (attach_record with no
-            // values, e.g. a traced source line that never ran): listed, with empty cells.
-            const bool has_data = index != 0 && it != node.data.end() &&
-                                  (it->second.empty() ||
-                                   std::any_of(it->second.begin(), it->second.end(),
+    // Pre-order walk with an explicit stack (a deep tree must not exhaust the thread's stack).
+    // `parent_row` is the nearest ancestor that has data for this component.
+    struct pending {
+        std::size_t index;
+        std::int64_t parent_row;
+        std::uint32_t depth;
+    };
+    std::vector<pending> stack{{0, -1, 0}};
+    while (!stack.empty()) {
+        const auto [index, parent_row, depth] = stack.back();
+        stack.pop_back();
+        const auto& node = tree.nodes[index];
+        auto it = node.data.find(info.index);
+        // An entry without values is a declared placeholder row (attach_record with no values,
+        // e.g. a traced source line that never ran): listed, with empty cells.
+        const bool has_data =
+            index != 0 && it != node.data.end() &&
+            (it->second.empty() || std::any_of(it->second.begin(), it->second.end(),
                                                [](const accumulator& a) { return !a.empty(); }));
-            std::int64_t next_parent = parent_row;
-            std::uint32_t next_depth = depth;
-            if (has_data) {
-                component_record row;
-                row.node = index;
-                row.parent = parent_row;
-                row.hash = node.hash;
-                row.label = node.label;
-                row.depth = depth;
-                row.tids = node.tids;
-                row.pids = node.pids;
-                row.start_ns = node.start_ns;
-                row.inclusive = it->second;
-                row.inclusive.resize(count);
-                row.exclusive = row.inclusive;
-                if (parent_row >= 0) {
-                    const auto& p = rows[static_cast<std::size_t>(parent_row)];
-                    row.hierarchy = p.hierarchy;
-                    row.rolling_hash = p.rolling_hash;
-                }
-                row.hierarchy.push_back(node.hash);
-                row.rolling_hash += node.hash;  // wrapping sum, as timemory defines it
-                const std::int64_t tid = node.tids.empty() ? 0 : *node.tids.begin();
-                row.prefix = decorate(row, tree.collapsed_threads, tid, tid_width);
-                next_parent = static_cast<std::int64_t>(rows.size());
-                if (parent_row >= 0) {
-                    rows[static_cast<std::size_t>(parent_row)].children.push_back(rows.size());
-                }
-                rows.push_back(std::move(row));
-                next_depth = depth + 1;
+        std::int64_t next_parent = parent_row;
+        std::uint32_t next_depth = depth;
+        if (has_data) {
+            component_record row;
+            row.node = index;
+            row.parent = parent_row;
+            row.hash = node.hash;
+            row.label = node.label;
+            row.depth = depth;
+            row.tids = node.tids;
+            row.pids = node.pids;
+            row.start_ns = node.start_ns;
+            row.inclusive = it->second;
+            row.inclusive.resize(count);
+            row.exclusive = row.inclusive;
+            if (parent_row >= 0) {
+                row.rolling_hash = rows[static_cast<std::size_t>(parent_row)].rolling_hash;
             }
-            for (auto c : node.children) walk(c, next_parent, next_depth);
-        };
-    walk(0, -1, 0);
+            row.rolling_hash += node.hash;  // wrapping sum, as timemory defines it
+            const std::int64_t tid = node.tids.empty() ? 0 : *node.tids.begin();
+            row.prefix = decorate(row, tree.collapsed_threads, tid, tid_width);
+            next_parent = static_cast<std::int64_t>(rows.size());
+            if (parent_row >= 0) {
+                rows[static_cast<std::size_t>(parent_row)].children.push_back(rows.size());
+            }
+            rows.push_back(std::move(row));
+            next_depth = depth + 1;
+        }
+        // Reversed, so that the first child is visited first.
+        for (auto c = node.children.rbegin(); c != node.children.rend(); ++c) {
+            stack.push_back({*c, next_parent, next_depth});
+        }
+    }
 
     // Exclusive: subtract direct children's inclusive sums. Only count and sum are known, so the
     // exclusive spread is reported as every call at the mean. Clamped at zero when the component
@@ -262,6 +268,20 @@ std::vector<component_record> component_view(const result_tree& tree, const comp
         }
     }
     return rows;
+}
+
+std::vector<hash_value> hierarchy(const std::vector<component_record>& rows, std::size_t row) {
+    std::vector<hash_value> out;
+    // Parents precede their children in a view; stopping at any other link keeps a malformed
+    // view from looping.
+    for (std::size_t i = row; i < rows.size();) {
+        out.push_back(rows[i].hash);
+        const auto parent = rows[i].parent;
+        if (parent < 0 || static_cast<std::size_t>(parent) >= i) break;
+        i = static_cast<std::size_t>(parent);
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
 }
 
 std::vector<const component_info*> recorded_components(const result_tree& tree) {

@@ -176,6 +176,7 @@ struct integer_range {
 constexpr int64_t k_no_max = std::numeric_limits<int64_t>::max();
 constexpr integer_range k_integer_ranges[] = {
     {"max_depth", 0, k_no_max, "levels of nesting recorded, 0 records none"},
+    {"timeline_limit", 0, k_no_max, "timeline entries kept per thread, 0 keeps every call"},
     // printf cannot print more than about 30 useful digits of a double
     {"precision", -1, 30, "digits after the decimal point, -1 lets each component choose"},
     {"timing_precision", -1, 30, "digits after the decimal point, -1 falls back to PRECISION"},

@@ -40,11 +40,25 @@ struct stats_value {
     double scale() const { return display_scale(*info, value); }
 };
 
-// One row of the flat layout: the core's row (component_view's, or one read back by load()).
+// One row of the flat layout: a row of the core's view (component_view's, or one read back by
+// load()). The rows are shared, so that hierarchy() walks the parents on demand instead of each
+// row carrying a copy of its ancestry (quadratic in a deep tree).
+using shared_rows = std::shared_ptr<const std::vector<component_record>>;
 struct storage_result {
     const component_info* info = nullptr;
-    component_record row;
+    shared_rows rows;
+    std::size_t index = 0;
+    const component_record& row() const { return (*rows)[index]; }
 };
+
+std::vector<storage_result> results_of(const component_info& info,
+                                       std::vector<component_record>&& rows) {
+    auto shared = std::make_shared<const std::vector<component_record>>(std::move(rows));
+    std::vector<storage_result> out;
+    out.reserve(shared->size());
+    for (std::size_t i = 0; i < shared->size(); ++i) out.push_back({&info, shared, i});
+    return out;
+}
 
 struct tree_value {
     const component_info* info = nullptr;
@@ -64,6 +78,23 @@ struct tree_entry {
 struct tree_node {
     tree_entry value;
     std::vector<std::shared_ptr<tree_node>> children;
+
+    tree_node() = default;
+    tree_node(const tree_node&) = delete;
+    tree_node& operator=(const tree_node&) = delete;
+    // The default destructor would recurse once per level (a deep tree overflows the stack):
+    // take over the children of every descendant nobody else holds, one at a time.
+    ~tree_node() {
+        auto pending = std::move(children);
+        while (!pending.empty()) {
+            auto node = std::move(pending.back());
+            pending.pop_back();
+            if (node && node.use_count() == 1) {
+                for (auto& c : node->children) pending.push_back(std::move(c));
+                node->children.clear();
+            }
+        }
+    }
 };
 using tree_ptr = std::shared_ptr<tree_node>;
 
@@ -75,9 +106,7 @@ std::vector<component_record> view_of(const component_info& info) {
 }
 
 std::vector<storage_result> flat(const component_info& info) {
-    std::vector<storage_result> out;
-    for (auto& row : view_of(info)) out.push_back(storage_result{&info, std::move(row)});
-    return out;
+    return results_of(info, view_of(info));
 }
 
 tree_ptr make_root(const component_info& info) {
@@ -118,29 +147,41 @@ std::vector<tree_ptr> tree(const component_info& info) {
 
 // ---- JSON: the core's writers ----------------------------------------------------------------
 
-// A tree back into rows in component_view's order: the hidden root is left out (the writer
-// computes it from the top-level rows), any other node given is a top-level row.
-void append_rows(const tree_node& n, std::int64_t parent, std::uint32_t depth,
-                 std::vector<component_record>& rows) {
-    component_record row = n.value.row;
-    row.parent = parent;
-    row.depth = depth;
-    row.children.clear();
-    const auto index = static_cast<std::int64_t>(rows.size());
-    if (parent >= 0) rows[static_cast<std::size_t>(parent)].children.push_back(rows.size());
-    rows.push_back(std::move(row));
-    for (const auto& c : n.children) append_rows(*c, index, depth + 1, rows);
-}
-
+// Trees back into rows in component_view's order (pre-order, by an explicit stack): the hidden
+// root is left out (the writer computes it from the top-level rows), any other node given is a
+// top-level row.
 std::vector<component_record> rows_of_trees(const py::list& roots) {
     std::vector<component_record> rows;
+    struct pending {
+        const tree_node* node;
+        std::int64_t parent;
+        std::uint32_t depth;
+    };
+    std::vector<pending> stack;
+    auto push_children = [&stack](const tree_node& n, std::int64_t parent, std::uint32_t depth) {
+        for (auto c = n.children.rbegin(); c != n.children.rend(); ++c) {
+            stack.push_back({c->get(), parent, depth});
+        }
+    };
     for (auto x : roots) {
         const auto& n = x.cast<const tree_node&>();
-        if (!n.value.dummy) {
-            append_rows(n, -1, 0, rows);
-            continue;
+        if (n.value.dummy) {
+            push_children(n, -1, 0);
+        } else {
+            stack.push_back({&n, -1, 0});
         }
-        for (const auto& c : n.children) append_rows(*c, -1, 0, rows);
+        while (!stack.empty()) {
+            const auto [node, parent, depth] = stack.back();
+            stack.pop_back();
+            component_record row = node->value.row;
+            row.parent = parent;
+            row.depth = depth;
+            row.children.clear();
+            const auto index = static_cast<std::int64_t>(rows.size());
+            if (parent >= 0) rows[static_cast<std::size_t>(parent)].children.push_back(rows.size());
+            rows.push_back(std::move(row));
+            push_children(*node, index, depth + 1);
+        }
     }
     return rows;
 }
@@ -197,22 +238,36 @@ id_set ids_of(const json& node, const char* key) {
     return out;
 }
 
-tree_ptr load_node(const component_info& info, const json& j, const json& scales) {
+void load_value(const component_info& info, const json& j, const json& scales, tree_node& out) {
     const json& n = j.at("node");
-    auto out = std::make_shared<tree_node>();
-    auto& v = out->value.row;
-    out->value.info = &info;
+    auto& v = out.value.row;
+    out.value.info = &info;
     v.tids = ids_of(n, "tid");
     v.pids = ids_of(n, "pid");
     v.depth = static_cast<std::uint32_t>(std::max<std::int64_t>(n.value("depth", 1) - 1, 0));
     v.hash = n.value("hash", hash_value{0});
     v.label = n.value("prefix", std::string{});
-    out->value.dummy = n.value("is_dummy", false) || v.hash == 0;
+    out.value.dummy = n.value("is_dummy", false) || v.hash == 0;
     v.inclusive = from_measurement(info, n.at("inclusive"), scales);
     v.exclusive = from_measurement(info, n.at("exclusive"), scales);
-    for (const auto& c : j.value("children", json::array()))
-        out->children.push_back(load_node(info, c, scales));
-    return out;
+}
+
+// A node and its descendants, by an explicit stack (files can be deeper than the C stack).
+tree_ptr load_node(const component_info& info, const json& j, const json& scales) {
+    auto root = std::make_shared<tree_node>();
+    std::vector<std::pair<const json*, tree_node*>> stack{{&j, root.get()}};
+    while (!stack.empty()) {
+        const auto [in, out] = stack.back();
+        stack.pop_back();
+        load_value(info, *in, scales, *out);
+        auto c = in->find("children");
+        if (c == in->end()) continue;
+        for (const auto& child : *c) {
+            out->children.push_back(std::make_shared<tree_node>());
+            stack.push_back({&child, out->children.back().get()});
+        }
+    }
+    return root;
 }
 
 // ">>> |_bar" or "|0>>>   |_bar" -> "bar".
@@ -226,8 +281,8 @@ std::string undecorated(const std::string& prefix) {
 
 std::vector<storage_result> load_rows(const component_info& info, const json& graph,
                                       const json& scales) {
-    std::vector<storage_result> out;
-    std::vector<hash_value> stack;  // hashes of the ancestors of the current row, by depth
+    std::vector<component_record> rows;
+    std::vector<std::size_t> open;  // the current row's ancestors, by depth
     for (const auto& g : graph) {
         component_record r;
         r.depth = g.value("depth", 0u);
@@ -235,18 +290,18 @@ std::vector<storage_result> load_rows(const component_info& info, const json& gr
         r.prefix = g.value("prefix", std::string{});
         r.tids = ids_of(g, "tid");
         r.pids = ids_of(g, "pid");
-        stack.resize(std::min<std::size_t>(stack.size(), r.depth));
-        stack.push_back(r.hash);
-        r.hierarchy =
-            g.contains("hierarchy") ? g.at("hierarchy").get<std::vector<hash_value>>() : stack;
-        hash_value rolling = 0;
-        for (auto h : r.hierarchy) rolling += h;
-        r.rolling_hash = g.value("rolling_hash", rolling);
+        open.resize(std::min<std::size_t>(open.size(), r.depth));
+        r.parent = open.empty() ? -1 : static_cast<std::int64_t>(open.back());
+        const hash_value above =
+            open.empty() ? 0 : rows[static_cast<std::size_t>(r.parent)].rolling_hash;
+        r.rolling_hash = g.value("rolling_hash", static_cast<hash_value>(above + r.hash));
         r.label = g.value("label", undecorated(r.prefix));
         r.inclusive = from_measurement(info, g, scales);
-        out.push_back(storage_result{&info, std::move(r)});
+        if (r.parent >= 0) rows[static_cast<std::size_t>(r.parent)].children.push_back(rows.size());
+        open.push_back(rows.size());
+        rows.push_back(std::move(r));
     }
-    return out;
+    return results_of(info, std::move(rows));
 }
 
 py::object load(const component_info& info, py::handle obj) {
@@ -311,7 +366,7 @@ py::object dumps(const component_info& info, py::handle obj) {
                 continue;
             }
             auto& rows = views.emplace_back();
-            for (auto x : r) rows.push_back(x.cast<const storage_result&>().row);
+            for (auto x : r) rows.push_back(x.cast<const storage_result&>().row());
         }
     } catch (const py::cast_error&) {
         throw py::type_error(
@@ -364,33 +419,36 @@ void bind_types(py::module_& m) {
     py::class_<storage_result>(m, "StorageResult", "One row of the flat layout")
         .def(
             "tid",
-            [](const storage_result& r) { return r.row.tids.empty() ? 0 : *r.row.tids.begin(); },
+            [](const storage_result& r) {
+                return r.row().tids.empty() ? 0 : *r.row().tids.begin();
+            },
             "Thread id (the first one when threads were merged)")
         .def("pid",
              [](const storage_result& r) {
-                 return r.row.pids.empty() ? std::int64_t{::getpid()} : *r.row.pids.begin();
+                 return r.row().pids.empty() ? std::int64_t{::getpid()} : *r.row().pids.begin();
              })
         .def(
-            "depth", [](const storage_result& r) { return r.row.depth; }, "0 for top-level regions")
-        .def("hash", [](const storage_result& r) { return r.row.hash; })
+            "depth", [](const storage_result& r) { return r.row().depth; },
+            "0 for top-level regions")
+        .def("hash", [](const storage_result& r) { return r.row().hash; })
         .def(
-            "rolling_hash", [](const storage_result& r) { return r.row.rolling_hash; },
+            "rolling_hash", [](const storage_result& r) { return r.row().rolling_hash; },
             "Sum of the hierarchy's hashes modulo 2**64")
         .def(
-            "prefix", [](const storage_result& r) { return r.row.prefix; },
+            "prefix", [](const storage_result& r) { return r.row().prefix; },
             "Decorated label, e.g. '>>> |_bar'")
         .def(
-            "hierarchy", [](const storage_result& r) { return r.row.hierarchy; },
+            "hierarchy", [](const storage_result& r) { return hierarchy(*r.rows, r.index); },
             "Hashes from the top-level ancestor to this row")
         .def(
             "data",
             [](const storage_result& r) {
-                return make_component(*r.info, r.row.label, r.row.inclusive);
+                return make_component(*r.info, r.row().label, r.row().inclusive);
             },
             "The accumulated value as a component object (str: '   5.531 sec wall')")
-        .def("stats", [](const storage_result& r) { return stats_of(*r.info, r.row.inclusive); })
+        .def("stats", [](const storage_result& r) { return stats_of(*r.info, r.row().inclusive); })
         .def("__repr__", [](const storage_result& r) {
-            return r.row.prefix + ":" + format_values(*r.info, r.row.inclusive);
+            return r.row().prefix + ":" + format_values(*r.info, r.row().inclusive);
         });
 
     py::class_<tree_value>(m, "StorageTreeEntryValue",

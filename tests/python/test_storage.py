@@ -229,3 +229,63 @@ def test_one_storage_class_per_component():
         assert callable(cls.get) and callable(cls.get_tree)
     assert PeakRssStorage.get() == [] or isinstance(PeakRssStorage.get()[0].data(), PeakRss)
     assert len(WallClockStorage.dmp_get()) == 1
+
+
+DEEP_SCRIPT = r"""
+import json, os, sys, threading, timemory
+from timemory.component import WallClock
+from timemory.storage import WallClockStorage
+
+N = 20000
+regions = []
+for _ in range(N):  # balanced recursion N deep: every push inside the one before
+    w = WallClock("deep")
+    w.push()
+    w.start()
+    regions.append(w)
+for w in reversed(regions):
+    w.stop()
+    w.pop()
+out = {}
+
+def work():  # on a 256 KiB stack: nothing below may recurse once per level
+    rows = WallClockStorage.get()
+    out["rows"] = len(rows)
+    out["depth"] = rows[-1].depth()
+    out["hierarchy"] = rows[-1].hierarchy() == [timemory.get_hash("deep")] * N
+    loaded = WallClockStorage.load(json.dumps(WallClockStorage.dumps(rows)))
+    out["loaded_hierarchy"] = len(loaded[-1].hierarchy())
+    (root,) = WallClockStorage.get_tree()
+    node, levels = root, 0
+    while node.children():
+        (node,) = node.children()
+        levels += 1
+    out["tree_levels"] = levels
+    del root, node  # frees the whole tree here
+    timemory.finalize()
+    (root,) = WallClockStorage.load(os.path.join(sys.argv[1], "wall.tree.json"))
+    node, levels = root, 0
+    while node.children():
+        (node,) = node.children()
+        levels += 1
+    out["file_levels"] = levels
+    del root, node
+
+threading.stack_size(256 * 1024)
+t = threading.Thread(target=work)
+t.start()
+t.join()
+print(json.dumps(out))
+"""
+
+
+def test_twenty_thousand_deep_storage_on_a_small_stack(tmp_path):
+    # Rows share their view (hierarchy() walks the parents), and load, get_tree, dumps and
+    # freeing a tree loop instead of recursing: a deep graph fits in a thread's small stack.
+    proc = run_python(["-c", DEEP_SCRIPT, str(tmp_path)],
+                      env={"TIMEMORY_OUTPUT_PATH": str(tmp_path), "TIMEMORY_COUT_OUTPUT": "OFF"},
+                      timeout=240)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out == {"rows": 20000, "depth": 19999, "hierarchy": True, "loaded_hierarchy": 20000,
+                   "tree_levels": 20000, "file_levels": 20000}

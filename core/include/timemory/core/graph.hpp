@@ -66,7 +66,8 @@ class thread_graph {
     thread_graph(std::uint32_t graph_id, std::int64_t tid);
 
     /// Enter a region. Returns the node index, or no_node when the push is not recorded
-    /// (beyond max_depth); pass the result to pop() either way. `observed` false keeps the
+    /// (beyond max_depth: the first such push per max_depth value warns once per process, naming
+    /// its label); pass the result to pop() either way. `observed` false keeps the
     /// region observer (NVTX mirroring) out of it; the matching pop must pass the same.
     TIMEMORY_INLINE std::uint32_t push(hash_value hash, scope_mode mode = scope_mode::use_default,
                                        bool observed = true);
@@ -108,7 +109,11 @@ class thread_graph {
     friend struct graph_access;
     TIMEMORY_NOINLINE std::uint32_t find_or_insert(std::uint32_t parent, hash_value hash);
     TIMEMORY_NOINLINE std::uint32_t insert(std::uint32_t parent, hash_value hash);
+    /// A node of its own per call, up to timeline_limit per thread; then merged by call path.
+    TIMEMORY_NOINLINE std::uint32_t insert_timeline(std::uint32_t parent, hash_value hash);
     TIMEMORY_NOINLINE void refresh_settings();
+    /// A push beyond max_depth: not recorded (nor anything inside it), warned once.
+    TIMEMORY_NOINLINE std::uint32_t too_deep(hash_value hash);
     TIMEMORY_NOINLINE void pop_mismatch(std::uint32_t node, bool observed);
     void notify_pop(std::uint32_t node) const noexcept;
     TIMEMORY_NOINLINE int add_column(std::uint16_t component, unsigned count);
@@ -129,6 +134,9 @@ class thread_graph {
     std::uint32_t m_skipped = 0;       ///< open pushes beyond max_depth
     std::uint32_t m_generation = ~0u;  ///< settings generation last seen
     std::uint32_t m_max_depth = UINT32_MAX;
+    std::uint64_t m_timeline_limit = 0;    ///< 0 = no limit
+    std::uint64_t m_timeline_entries = 0;  ///< nodes inserted by timeline pushes
+    bool m_timeline_warned = false;        ///< the limit was reached and said (once per thread)
     scope_mode m_default_mode = scope_mode::tree;
     std::uint32_t m_id;
     std::int64_t m_tid;
@@ -176,14 +184,10 @@ TIMEMORY_INLINE std::uint32_t thread_graph::push(hash_value hash, scope_mode mod
     }
     if (mode == scope_mode::use_default) mode = m_default_mode;
     const std::uint32_t parent = (mode == scope_mode::flat) ? 0u : m_stack.back();
-    if (TIMEMORY_UNLIKELY(m_nodes[parent].depth >= m_max_depth)) {
-        ++m_skipped;
-        return no_node;
-    }
+    if (TIMEMORY_UNLIKELY(m_nodes[parent].depth >= m_max_depth)) return too_deep(hash);
     std::uint32_t child;
     if (TIMEMORY_UNLIKELY(mode == scope_mode::timeline)) {
-        child = insert(parent, hash);
-        m_nodes[child].unique = true;
+        child = insert_timeline(parent, hash);
     } else {
         const std::uint32_t cached = m_nodes[parent].cached_child;
         child = (TIMEMORY_LIKELY(cached != no_node && m_nodes[cached].hash == hash))

@@ -44,11 +44,12 @@ struct component_record {
     std::size_t node = 0;      ///< index in result_tree::nodes
     std::int64_t parent = -1;  ///< index into the view (nearest ancestor with data), -1 = top
     hash_value hash = 0;
-    std::string label;            ///< undecorated
-    std::string prefix;           ///< decorated: ">>> |_label" (or "|<tid>>>> ..." uncollapsed)
-    std::uint32_t depth = 0;      ///< 0 for top-level rows
-    hash_value rolling_hash = 0;  ///< wrapping sum of hierarchy
-    std::vector<hash_value> hierarchy;  ///< ancestor hashes root-first, then own hash
+    std::string label;  ///< undecorated
+    /// Decorated: ">>> |_label" (or "|<tid>>>> ..." uncollapsed), indented two spaces per level
+    /// up to prefix_indent_levels.
+    std::string prefix;
+    std::uint32_t depth = 0;            ///< 0 for top-level rows
+    hash_value rolling_hash = 0;        ///< wrapping sum of hierarchy()
     std::vector<std::size_t> children;  ///< indices into the view
     std::set<std::int64_t> tids;
     std::set<std::int64_t> pids;
@@ -60,8 +61,18 @@ struct component_record {
     double self_percent(unsigned value = 0) const noexcept;
 };
 
-/// Rows of component `info` in depth-first pre-order (siblings in first-insertion order).
+/// Levels of indentation a decorated prefix shows at most: deeper rows keep that indent (their
+/// depth is in their own column), so that a label stays within the text table's max_width and
+/// the view does not grow with the square of the depth.
+inline constexpr std::uint32_t prefix_indent_levels = 32;
+
+/// Rows of component `info` in depth-first pre-order (siblings in first-insertion order). Time and
+/// memory are linear in the number of nodes, and no step recurses, whatever the depth.
 std::vector<component_record> component_view(const result_tree& tree, const component_info& info);
+
+/// Hashes of row `row`'s ancestors in `rows` (via `parent`), root-first, then its own hash.
+/// Computed on demand: a copy per row would make a deep view quadratic.
+std::vector<hash_value> hierarchy(const std::vector<component_record>& rows, std::size_t row);
 
 /// Components that recorded at least one value anywhere in the tree, sorted by id.
 std::vector<const component_info*> recorded_components(const result_tree& tree);
