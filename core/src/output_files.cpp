@@ -246,7 +246,8 @@ std::vector<written_file> write_outputs(const result_tree& tree, const std::stri
                 notes += "list(APPEND CTEST_NOTES_FILES \"" + path.string() + "\")\n";
             }
             if (!notes.empty())
-                sink.write("ctest_notes", prefix + "CTestNotes.txt", "ctest_notes", notes, written);
+                sink.write("ctest_notes", prefix + "CTestNotes.txt", "ctest_notes",
+                           text_content(notes), written);
         }
     } catch (const std::exception& e) {
         log::error("writing outputs to '", directory, "' failed: ", e.what());
