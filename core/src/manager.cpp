@@ -87,6 +87,7 @@ void finalize() {
     const auto& s = settings::instance();
     // Regions, markers and profiled calls of this thread: their time goes into these outputs.
     if (s.stack_clearing) close_thread_frames("at finalize");
+    warn_frames_open_elsewhere("at finalize");
     if (s.auto_output) write_now(s.output_path, true);
     // Measurements after this point form a new collection (re-init semantics).
     clear_results();

@@ -93,6 +93,21 @@ class tree_builder {
         }
     }
 
+    // Regions still open on the graph's thread (another thread at finalize, or any thread during
+    // a report) keep their row, without values if they have none yet, so that the regions inside
+    // them keep their place in the tree.
+    void add_open_nodes(const thread_graph& graph) {
+        const std::vector<std::uint32_t> open = graph.open_nodes();
+        const auto& map = m_maps[graph.id()].first;
+        for (std::size_t k = 1; k < open.size(); ++k) {
+            if (open[k] >= map.size()) continue;
+            auto& rn = m_tree.nodes[map[open[k]]];
+            for (const auto* info : registry::all()) {
+                if (graph.column(info->index) >= 0) rn.data.try_emplace(info->index);
+            }
+        }
+    }
+
     void add_external(const detail::external_record& rec) {
         const auto graph_id = static_cast<std::uint32_t>(rec.node >> 32);
         const auto node_index = static_cast<std::uint32_t>(rec.node & 0xffffffffu);
@@ -169,6 +184,7 @@ result_tree collect_results(bool collapse_threads) {
     for (const auto* g : graphs) {
         if (g->nodes().size() > 1) ++threads;
         builder.add_graph(*g);
+        builder.add_open_nodes(*g);
     }
     for (const auto& rec : detail::external_records()) builder.add_external(rec);
     auto tree = builder.take();

@@ -9,7 +9,8 @@
 //
 // A frame carries a key (what its closer looks for: a label hash, a marker id, a Python frame)
 // and one word of the owner's data. When a thread ends with frames still open, the core closes
-// them (innermost first) so that their time is kept, and says how many in one warning.
+// them (innermost first) so that their time is kept, and says how many in one warning. So does
+// finalize() for the calling thread's frames and running bundles (open_scope.hpp).
 //
 // Frames are closed on the thread that opened them; nothing here locks.
 #pragma once
@@ -138,5 +139,11 @@ TIMEMORY_INLINE frame_stack& thread_frame_stack(frame_stack*& slot, const char* 
 /// each stack that had some says how many in one warning: "<n> <owner>(s) still open <when> were
 /// closed so their time is kept". Returns the total. finalize() calls it (settings.stack_clearing).
 std::size_t close_thread_frames(std::string_view when);
+
+/// One warning naming the regions still open on other live threads, which cannot be closed from
+/// here (their samples are the other thread's): "regions still open on other threads <when> are
+/// kept without the time of their open call: thread 0: outer > inner". The outputs list them as
+/// rows (collect_results). Returns how many.
+std::size_t warn_frames_open_elsewhere(std::string_view when);
 
 }  // namespace tim

@@ -88,6 +88,8 @@ class thread_graph {
     bool pop_label(hash_value hash);
 
     std::uint32_t current() const noexcept { return m_stack.back(); }
+    /// The open nodes, outermost first after the root (index 0).
+    const std::vector<std::uint32_t>& open_nodes() const noexcept { return m_stack; }
     std::size_t stack_depth() const noexcept { return m_stack.size() - 1; }
     std::uint32_t id() const noexcept { return m_id; }
     std::int64_t tid() const noexcept { return m_tid; }

@@ -1,0 +1,153 @@
+// Scopes still open when the outputs are written at finalize or exit, each in a forked child: a
+// compile-time bundle open at tim::finalize() is closed and kept (its later destructor records
+// nothing), and a worker's exit() keeps the main thread's open regions as rows with the tree
+// intact.
+#include "timemory/components/timing.hpp"
+#include "timemory/timemory.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path fresh_dir(const std::string& name) {
+    const fs::path dir = fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in{path};
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+void start_child(const fs::path& out, const fs::path& err) {
+    tim::init(std::vector<std::string>{"/x/test_open_scopes"});
+    auto& s = tim::settings::instance();
+    s.output_path = out.string();
+    s.cout_output = false;
+    s.changed();
+    tim::region::set_default("wall_clock");
+    if (std::freopen(err.c_str(), "w", stderr) == nullptr) ::_exit(3);
+}
+
+int wait_child(pid_t child) {
+    int status = 0;
+    return ::waitpid(child, &status, 0) == child ? status : -1;
+}
+
+// The rows of wall.json's graph: prefix -> row.
+nlohmann::json wall_graph(const fs::path& out) {
+    std::ifstream in{out / "wall.json"};
+    if (!in.good()) return nlohmann::json::array();
+    return nlohmann::json::parse(in).at("timemory").at("wall_clock").at("ranks").at(0).at("graph");
+}
+
+const nlohmann::json* row_of(const nlohmann::json& graph, const std::string& prefix) {
+    for (const auto& row : graph) {
+        if (row.at("prefix") == prefix) return &row;
+    }
+    return nullptr;
+}
+
+void main_scope_open_at_finalize() {
+    TIMEMORY_SCOPED("main", tim::component::wall_clock);
+    tim::region::push("work");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    tim::region::pop("work");
+    tim::finalize();
+    // The scope ends here, after finalize(): it must record nothing more.
+}
+
+}  // namespace
+
+TEST(OpenScopes, CompileTimeScopeOpenAtFinalizeIsClosedAndKept) {
+    const fs::path dir = fresh_dir("timemory-open-scope");
+    const fs::path out = dir / "out";
+    const fs::path err = dir / "stderr.txt";
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        start_child(out, err);
+        main_scope_open_at_finalize();
+        std::exit(0);  // the exit hook would name a value recorded after finalize()
+    }
+    const int status = wait_child(child);
+    const std::string errors = read_file(err);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "exit status " << status << "\n"
+                                                               << errors;
+    EXPECT_EQ(errors.find("after finalize()"), std::string::npos) << errors;
+    EXPECT_NE(errors.find("1 scope(s) still open at finalize were closed"), std::string::npos)
+        << errors;
+    const auto graph = wall_graph(out);
+    const auto* main_row = row_of(graph, ">>> main");
+    const auto* work_row = row_of(graph, ">>> |_work");
+    ASSERT_NE(main_row, nullptr) << graph.dump(2) << "\n" << errors;
+    ASSERT_NE(work_row, nullptr) << graph.dump(2);
+    EXPECT_EQ(main_row->at("depth"), 0);
+    EXPECT_EQ(main_row->at("entry").at("laps"), 1);
+    EXPECT_EQ(work_row->at("depth"), 1);
+    EXPECT_EQ(work_row->at("entry").at("laps"), 1);
+    // main brackets work, which slept 20 ms; wall_clock's raw unit is ns.
+    const double main_ns = main_row->at("entry").at("value").get<double>();
+    const double work_ns = work_row->at("entry").at("value").get<double>();
+    EXPECT_GE(work_ns, 20e6);
+    EXPECT_GE(main_ns, work_ns);
+    EXPECT_LT(main_ns, 60e9);
+    fs::remove_all(dir);
+}
+
+// A worker calls exit() while the main thread is inside outer > inner (inner completed once and
+// open again): the outputs keep outer at depth 0 (open, no value yet) and inner under it, and one
+// warning names the regions still open on the main thread.
+TEST(OpenScopes, WorkerExitKeepsTheMainThreadsOpenRegionsInTheTree) {
+    const fs::path dir = fresh_dir("timemory-open-exit");
+    const fs::path out = dir / "out";
+    const fs::path err = dir / "stderr.txt";
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        start_child(out, err);
+        tim::region::push("outer");
+        tim::region::push("inner");
+        tim::region::pop("inner");
+        tim::region::push("inner");
+        std::thread worker{[] { std::exit(0); }};
+        worker.join();  // never returns: exit() ends the process
+        ::_exit(4);
+    }
+    const int status = wait_child(child);
+    const std::string errors = read_file(err);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "exit status " << status << "\n"
+                                                               << errors;
+    const auto graph = wall_graph(out);
+    const auto* outer = row_of(graph, ">>> outer");
+    const auto* inner = row_of(graph, ">>> |_inner");
+    ASSERT_NE(outer, nullptr) << graph.dump(2) << "\n" << errors;
+    ASSERT_NE(inner, nullptr) << graph.dump(2);
+    EXPECT_EQ(outer->at("depth"), 0);
+    EXPECT_EQ(outer->at("entry").at("laps"), 0);
+    EXPECT_EQ(inner->at("depth"), 1);
+    EXPECT_EQ(inner->at("entry").at("laps"), 1);
+    EXPECT_NE(errors.find("thread 0: outer > inner"), std::string::npos) << errors;
+    const std::string text = read_file(out / "wall.txt");
+    EXPECT_NE(text.find(">>> |_inner"), std::string::npos) << text;
+    fs::remove_all(dir);
+}
