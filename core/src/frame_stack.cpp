@@ -28,6 +28,12 @@ std::size_t frame_stack::close_all() {
     return closed;
 }
 
+void frame_stack::restart_all() noexcept {
+    for (const auto& f : m_frames) {
+        if (f.set != nullptr) f.set->sample(m_raw.data() + f.raw_offset);
+    }
+}
+
 namespace {
 
 // Close every stack's frames (innermost first within each stack, the stacks in reverse order of
@@ -49,6 +55,9 @@ std::size_t close_stacks(Entries& entries, std::string_view when) {
 // Set when this thread's stacks are gone (thread teardown): a stack asked for later, by another
 // thread-local's destructor, is not registered in the destroyed list.
 constinit thread_local bool this_thread_stacks_gone = false;
+// Set when this thread's stacks exist: asking for them otherwise would construct them before the
+// thread's graph (and so destroy them after it is retired).
+constinit thread_local bool this_thread_stacks_made = false;
 
 // The thread's stacks, destroyed when the thread ends. Created after the thread's graph (see
 // create_thread_frame_stack), so destroyed before the graph is retired: frames closed here still
@@ -79,6 +88,7 @@ frame_stack& create_thread_frame_stack(frame_stack*& slot, const char* owner) {
     }
     (void)this_thread_graph();  // constructed first, so retired after the stacks are closed
     auto& stacks = this_thread_stacks;
+    this_thread_stacks_made = true;
     stacks.entries.push_back({std::make_unique<frame_stack>(owner), &slot});
     slot = stacks.entries.back().stack.get();
     return *slot;
@@ -110,7 +120,8 @@ void relink_scope(open_scope& from, open_scope& to) noexcept {
 }  // namespace detail
 
 std::size_t close_thread_frames(std::string_view when) {
-    auto* entries = this_thread_stacks_gone ? nullptr : &this_thread_stacks.entries;
+    auto* entries =
+        this_thread_stacks_made && !this_thread_stacks_gone ? &this_thread_stacks.entries : nullptr;
     const std::size_t stacks = entries != nullptr ? entries->size() : 0;
     std::vector<std::size_t> closed(stacks, 0);
     std::size_t scopes = 0;
@@ -153,6 +164,15 @@ std::size_t close_thread_frames(std::string_view when) {
         log::warning(scopes, " scope(s) still open ", when, " were closed so their time is kept");
     }
     return total;
+}
+
+void restart_thread_frames() noexcept {
+    if (this_thread_stacks_made && !this_thread_stacks_gone) {
+        for (auto& e : this_thread_stacks.entries) e.stack->restart_all();
+    }
+    for (auto* scope = detail::this_thread_scopes; scope != nullptr; scope = scope->outer) {
+        scope->restart(*scope);
+    }
 }
 
 std::size_t warn_frames_open_elsewhere(std::string_view when) {

@@ -100,6 +100,9 @@ class frame_stack {
     /// Close every open frame, innermost first; returns how many.
     std::size_t close_all();
 
+    /// Take every open frame's start samples again (a forked child: its clocks restart).
+    void restart_all() noexcept;
+
     bool empty() const noexcept { return m_frames.empty(); }
     std::size_t size() const noexcept { return m_frames.size(); }
     const open_frame& top() const noexcept { return m_frames.back(); }
@@ -139,6 +142,10 @@ TIMEMORY_INLINE frame_stack& thread_frame_stack(frame_stack*& slot, const char* 
 /// each stack that had some says how many in one warning: "<n> <owner>(s) still open <when> were
 /// closed so their time is kept". Returns the total. finalize() calls it (settings.stack_clearing).
 std::size_t close_thread_frames(std::string_view when);
+
+/// A forked child: the calling thread's open frames and running bundles take their start
+/// samples again, so that they measure from the fork (the child's cpu clocks restart at zero).
+void restart_thread_frames() noexcept;
 
 /// One warning naming the regions still open on other live threads, which cannot be closed from
 /// here (their samples are the other thread's): "regions still open on other threads <when> are
