@@ -3,6 +3,8 @@
 // alternate stack) and std::quick_exit (at_quick_exit writes the outputs).
 #include "timemory/timemory.hpp"
 
+#include "child_support.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -21,22 +23,11 @@
 #include <vector>
 
 namespace fs = std::filesystem;
+using child_test::fresh_dir;
+using child_test::read_file;
+using child_test::wait_child;
 
 namespace {
-
-fs::path fresh_dir(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in{path};
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 // A child as a program starts: fresh outputs to `out`, the handler on for `signals`.
 void start_child(const fs::path& out, const std::vector<int>& signals, const char* components) {
@@ -48,11 +39,6 @@ void start_child(const fs::path& out, const std::vector<int>& signals, const cha
     s.changed();
     if (!signals.empty()) tim::signals::enable(signals);
     tim::region::set_default(components);
-}
-
-int wait_child(pid_t child) {
-    int status = 0;
-    return ::waitpid(child, &status, 0) == child ? status : -1;
 }
 
 volatile bool keep_recursing = true;
@@ -155,11 +141,8 @@ TEST(ExitPaths, StackOverflowStillWritesTheOutputs) {
     const int status = wait_child(child);
     ASSERT_TRUE(WIFSIGNALED(status)) << "exit status " << status;
     EXPECT_EQ(WTERMSIG(status), SIGSEGV);
-    std::ifstream in{out / "wall.json"};
-    ASSERT_TRUE(in.good()) << "no wall.json in " << out << "\n" << read_file(dir / "stderr.txt");
-    const auto doc = nlohmann::json::parse(in);
-    const auto& graph = doc.at("timemory").at("wall_clock").at("ranks").at(0).at("graph");
-    ASSERT_EQ(graph.size(), 1u) << doc.dump(2);
+    const auto graph = child_test::graph_rows(out, "wall_clock", "wall");
+    ASSERT_EQ(graph.size(), 1u) << graph.dump(2) << "\n" << read_file(dir / "stderr.txt");
     EXPECT_EQ(graph[0]["prefix"], ">>> overflowing");
     EXPECT_EQ(graph[0]["entry"]["laps"], 1);
     fs::remove_all(dir);

@@ -3,6 +3,8 @@
 // parent's measurements. Each test forks a program process, which forks its child.
 #include "timemory/timemory.hpp"
 
+#include "child_support.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -18,22 +20,11 @@
 #include <vector>
 
 namespace fs = std::filesystem;
+using child_test::fresh_dir;
+using child_test::read_file;
+using child_test::row_of;
 
 namespace {
-
-fs::path fresh_dir(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in{path};
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 double process_cpu_seconds() {
     timespec ts{};
@@ -90,21 +81,7 @@ int run_program_in_child(const fs::path& dir, bool fork_output) {
     const pid_t program = ::fork();
     if (program < 0) return -1;
     if (program == 0) run_program(dir, fork_output);
-    int status = 0;
-    return ::waitpid(program, &status, 0) == program ? status : -1;
-}
-
-const nlohmann::json* row_of(const nlohmann::json& graph, const std::string& prefix) {
-    for (const auto& row : graph) {
-        if (row.at("prefix") == prefix) return &row;
-    }
-    return nullptr;
-}
-
-nlohmann::json graph_of(const fs::path& out, const char* component, const char* label) {
-    std::ifstream in{out / (std::string{label} + ".json")};
-    if (!in.good()) return nlohmann::json::array();
-    return nlohmann::json::parse(in).at("timemory").at(component).at("ranks").at(0).at("graph");
+    return child_test::wait_child(program);
 }
 
 }  // namespace
@@ -117,7 +94,7 @@ TEST(Fork, ChildWritesItsOwnResultsFromNothingBesideTheParents) {
     ASSERT_FALSE(child_pid.empty());
 
     // The parent: A twice, no B.
-    const auto parent = graph_of(dir / "out", "wall_clock", "wall");
+    const auto parent = child_test::graph_rows(dir / "out", "wall_clock", "wall");
     const auto* a = row_of(parent, ">>> A");
     ASSERT_NE(a, nullptr) << parent.dump(2);
     EXPECT_EQ(a->at("entry").at("laps"), 2);
@@ -127,7 +104,7 @@ TEST(Fork, ChildWritesItsOwnResultsFromNothingBesideTheParents) {
     // The child: in <output_path>-<pid>; B under the A it inherited open (closed at its exit),
     // without the A completed before the fork.
     const fs::path child_out = dir / ("out-" + child_pid);
-    const auto child = graph_of(child_out, "wall_clock", "wall");
+    const auto child = child_test::graph_rows(child_out, "wall_clock", "wall");
     const auto* child_a = row_of(child, ">>> A");
     const auto* child_b = row_of(child, ">>> |_B");
     ASSERT_NE(child_a, nullptr) << child_out << ": " << child.dump(2);
@@ -136,7 +113,7 @@ TEST(Fork, ChildWritesItsOwnResultsFromNothingBesideTheParents) {
     EXPECT_EQ(child_b->at("entry").at("laps"), 1);
     // The child's cpu time of A counts from the fork: never negative, and without the parent's
     // 50 ms burnt before it.
-    const auto child_cpu = graph_of(child_out, "cpu_clock", "cpu");
+    const auto child_cpu = child_test::graph_rows(child_out, "cpu_clock", "cpu");
     const auto* cpu_a = row_of(child_cpu, ">>> A");
     ASSERT_NE(cpu_a, nullptr) << child_cpu.dump(2);
     const double cpu_ns = cpu_a->at("entry").at("value").get<double>();
@@ -152,7 +129,7 @@ TEST(Fork, ForkOutputOffChildWritesNothing) {
     const std::string child_pid = read_file(dir / "child.pid");
     ASSERT_FALSE(child_pid.empty());
     EXPECT_FALSE(fs::exists(dir / ("out-" + child_pid)));
-    const auto parent = graph_of(dir / "out", "wall_clock", "wall");
+    const auto parent = child_test::graph_rows(dir / "out", "wall_clock", "wall");
     const auto* a = row_of(parent, ">>> A");
     ASSERT_NE(a, nullptr) << parent.dump(2);
     EXPECT_EQ(a->at("entry").at("laps"), 2);

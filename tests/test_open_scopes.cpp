@@ -5,6 +5,8 @@
 #include "timemory/components/timing.hpp"
 #include "timemory/timemory.hpp"
 
+#include "child_support.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -21,22 +23,12 @@
 #include <vector>
 
 namespace fs = std::filesystem;
+using child_test::fresh_dir;
+using child_test::read_file;
+using child_test::row_of;
+using child_test::wait_child;
 
 namespace {
-
-fs::path fresh_dir(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in{path};
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 void start_child(const fs::path& out, const fs::path& err) {
     tim::init(std::vector<std::string>{"/x/test_open_scopes"});
@@ -46,25 +38,6 @@ void start_child(const fs::path& out, const fs::path& err) {
     s.changed();
     tim::region::set_default("wall_clock");
     if (std::freopen(err.c_str(), "w", stderr) == nullptr) ::_exit(3);
-}
-
-int wait_child(pid_t child) {
-    int status = 0;
-    return ::waitpid(child, &status, 0) == child ? status : -1;
-}
-
-// The rows of wall.json's graph: prefix -> row.
-nlohmann::json wall_graph(const fs::path& out) {
-    std::ifstream in{out / "wall.json"};
-    if (!in.good()) return nlohmann::json::array();
-    return nlohmann::json::parse(in).at("timemory").at("wall_clock").at("ranks").at(0).at("graph");
-}
-
-const nlohmann::json* row_of(const nlohmann::json& graph, const std::string& prefix) {
-    for (const auto& row : graph) {
-        if (row.at("prefix") == prefix) return &row;
-    }
-    return nullptr;
 }
 
 void main_scope_open_at_finalize() {
@@ -96,7 +69,7 @@ TEST(OpenScopes, CompileTimeScopeOpenAtFinalizeIsClosedAndKept) {
     EXPECT_EQ(errors.find("after finalize()"), std::string::npos) << errors;
     EXPECT_NE(errors.find("1 scope(s) still open at finalize were closed"), std::string::npos)
         << errors;
-    const auto graph = wall_graph(out);
+    const auto graph = child_test::graph_rows(out, "wall_clock", "wall");
     const auto* main_row = row_of(graph, ">>> main");
     const auto* work_row = row_of(graph, ">>> |_work");
     ASSERT_NE(main_row, nullptr) << graph.dump(2) << "\n" << errors;
@@ -137,7 +110,7 @@ TEST(OpenScopes, WorkerExitKeepsTheMainThreadsOpenRegionsInTheTree) {
     const std::string errors = read_file(err);
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "exit status " << status << "\n"
                                                                << errors;
-    const auto graph = wall_graph(out);
+    const auto graph = child_test::graph_rows(out, "wall_clock", "wall");
     const auto* outer = row_of(graph, ">>> outer");
     const auto* inner = row_of(graph, ">>> |_inner");
     ASSERT_NE(outer, nullptr) << graph.dump(2) << "\n" << errors;
