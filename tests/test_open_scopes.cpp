@@ -1,7 +1,7 @@
 // Scopes still open when the outputs are written at finalize or exit, each in a forked child: a
 // compile-time bundle open at tim::finalize() is closed and kept (its later destructor records
-// nothing), and a worker's exit() keeps the main thread's open regions as rows with the tree
-// intact.
+// nothing; one destroyed while running is not touched), and a worker's exit() keeps the main
+// thread's open regions as rows with the tree intact.
 #include "timemory/components/timing.hpp"
 #include "timemory/timemory.hpp"
 
@@ -40,11 +40,26 @@ void start_child(const fs::path& out, const fs::path& err) {
     if (std::freopen(err.c_str(), "w", stderr) == nullptr) ::_exit(3);
 }
 
+// A bundle started and destroyed without stop(): finalize must not reach for it.
+TIMEMORY_NOINLINE void abandon_a_running_bundle() {
+    static const tim::label_id label{"abandoned"};
+    tim::bundle<tim::component::wall_clock> forgotten{label};
+    forgotten.start();
+}
+
+// Overwrites the stack where the abandoned bundle lived.
+TIMEMORY_NOINLINE void scribble_on_the_stack() {
+    volatile unsigned char junk[4096];
+    for (auto& c : junk) c = 0xa5;
+}
+
 void main_scope_open_at_finalize() {
     TIMEMORY_SCOPED("main", tim::component::wall_clock);
     tim::region::push("work");
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     tim::region::pop("work");
+    abandon_a_running_bundle();
+    scribble_on_the_stack();
     tim::finalize();
     // The scope ends here, after finalize(): it must record nothing more.
 }
@@ -84,6 +99,10 @@ TEST(OpenScopes, CompileTimeScopeOpenAtFinalizeIsClosedAndKept) {
     EXPECT_GE(work_ns, 20e6);
     EXPECT_GE(main_ns, work_ns);
     EXPECT_LT(main_ns, 60e9);
+    // The abandoned bundle recorded nothing; its open node is a row without values.
+    const auto* abandoned = row_of(graph, ">>> |_abandoned");
+    ASSERT_NE(abandoned, nullptr) << graph.dump(2);
+    EXPECT_EQ(abandoned->at("entry").at("laps"), 0);
     fs::remove_all(dir);
 }
 

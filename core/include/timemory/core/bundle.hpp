@@ -49,6 +49,13 @@ class bundle : private detail::open_scope {
         close = &close_scope;
         restart = &restart_scope;
     }
+    // Destroyed while running (never stopped): unlinked, so that finalize does not close a
+    // bundle that no longer exists; its node stays open, as a region never popped.
+    ~bundle() {
+        if (m_graph != nullptr) detail::unlink_scope(*this);
+    }
+    bundle(const bundle&) = default;  // a copy is not linked: only the original is closed
+    bundle& operator=(const bundle&) = default;
 
     TIMEMORY_INLINE void start() {
         if (!is_enabled() || m_graph != nullptr) return;
