@@ -138,9 +138,11 @@ TIMEMORY_INLINE frame_stack& thread_frame_stack(frame_stack*& slot, const char* 
     return TIMEMORY_LIKELY(f != nullptr) ? *f : create_thread_frame_stack(slot, owner);
 }
 
-/// Close every frame the calling thread has open, in all its stacks, so that their time is kept;
-/// each stack that had some says how many in one warning: "<n> <owner>(s) still open <when> were
-/// closed so their time is kept". Returns the total. finalize() calls it (settings.stack_clearing).
+/// Close every frame the calling thread has open, in all its stacks, and every bundle it has
+/// running (open_scope.hpp), innermost first in the order its graph opened them, so that their
+/// time is kept; each stack that had some says how many in one warning: "<n> <owner>(s) still
+/// open <when> were closed so their time is kept" (bundles: "<n> scope(s) ..."). Returns the
+/// total. finalize() calls it (settings.stack_clearing).
 std::size_t close_thread_frames(std::string_view when);
 
 /// A forked child: the calling thread's open frames and running bundles take their start
