@@ -1,8 +1,11 @@
 #include "timemory/core/frame_stack.hpp"
 
+#include "timemory/core/graph_registry.hpp"
 #include "timemory/core/log.hpp"
+#include "timemory/core/open_scope.hpp"
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 namespace tim {
@@ -23,6 +26,12 @@ std::size_t frame_stack::close_all() {
         ++closed;
     }
     return closed;
+}
+
+void frame_stack::restart_all() noexcept {
+    for (const auto& f : m_frames) {
+        if (f.set != nullptr) f.set->sample(m_raw.data() + f.raw_offset);
+    }
 }
 
 namespace {
@@ -46,6 +55,9 @@ std::size_t close_stacks(Entries& entries, std::string_view when) {
 // Set when this thread's stacks are gone (thread teardown): a stack asked for later, by another
 // thread-local's destructor, is not registered in the destroyed list.
 constinit thread_local bool this_thread_stacks_gone = false;
+// Set when this thread's stacks exist: asking for them otherwise would construct them before the
+// thread's graph (and so destroy them after it is retired).
+constinit thread_local bool this_thread_stacks_made = false;
 
 // The thread's stacks, destroyed when the thread ends. Created after the thread's graph (see
 // create_thread_frame_stack), so destroyed before the graph is retired: frames closed here still
@@ -76,14 +88,115 @@ frame_stack& create_thread_frame_stack(frame_stack*& slot, const char* owner) {
     }
     (void)this_thread_graph();  // constructed first, so retired after the stacks are closed
     auto& stacks = this_thread_stacks;
+    this_thread_stacks_made = true;
     stacks.entries.push_back({std::make_unique<frame_stack>(owner), &slot});
     slot = stacks.entries.back().stack.get();
     return *slot;
 }
 
+namespace detail {
+
+thread_local open_scope* this_thread_scopes TIMEMORY_INITIAL_EXEC = nullptr;
+
+void unlink_scope_slow(open_scope& scope) noexcept {
+    for (open_scope** link = &this_thread_scopes; *link != nullptr; link = &(*link)->outer) {
+        if (*link == &scope) {
+            *link = scope.outer;
+            return;
+        }
+    }
+}
+
+void relink_scope(open_scope& from, open_scope& to) noexcept {
+    to.outer = from.outer;
+    for (open_scope** link = &this_thread_scopes; *link != nullptr; link = &(*link)->outer) {
+        if (*link == &from) {
+            *link = &to;
+            return;
+        }
+    }
+}
+
+}  // namespace detail
+
 std::size_t close_thread_frames(std::string_view when) {
-    if (this_thread_stacks_gone) return 0;
-    return close_stacks(this_thread_stacks.entries, when);
+    auto* entries =
+        this_thread_stacks_made && !this_thread_stacks_gone ? &this_thread_stacks.entries : nullptr;
+    const std::size_t stacks = entries != nullptr ? entries->size() : 0;
+    std::vector<std::size_t> closed(stacks, 0);
+    std::size_t scopes = 0;
+    // Innermost first, in the order the graph opened them, whichever kind holds each node: no
+    // region is popped while one inside it is still open.
+    if (thread_graph* graph = detail::this_thread_graph_ptr) {
+        while (graph->stack_depth() > 0) {
+            const std::uint32_t top = graph->current();
+            if (auto* scope = detail::this_thread_scopes; scope != nullptr && scope->node == top) {
+                scope->close(*scope);
+                ++scopes;
+                continue;
+            }
+            std::size_t i = 0;
+            while (i < stacks &&
+                   ((*entries)[i].stack->empty() || (*entries)[i].stack->top().node != top)) {
+                ++i;
+            }
+            if (i == stacks) break;  // opened by something else (graph-level push)
+            (*entries)[i].stack->close_top();
+            ++closed[i];
+        }
+    }
+    // What is left holds no node on the graph (beyond max_depth, measured nothing).
+    while (auto* scope = detail::this_thread_scopes) {
+        scope->close(*scope);
+        ++scopes;
+    }
+    std::size_t total = scopes;
+    for (std::size_t i = stacks; i-- > 0;) {
+        auto& stack = *(*entries)[i].stack;
+        closed[i] += stack.close_all();
+        if (closed[i] != 0) {
+            log::warning(closed[i], " ", stack.owner(), "(s) still open ", when,
+                         " were closed so their time is kept");
+        }
+        total += closed[i];
+    }
+    if (scopes != 0) {
+        log::warning(scopes, " scope(s) still open ", when, " were closed so their time is kept");
+    }
+    return total;
+}
+
+void restart_thread_frames() noexcept {
+    if (this_thread_stacks_made && !this_thread_stacks_gone) {
+        for (auto& e : this_thread_stacks.entries) e.stack->restart_all();
+    }
+    for (auto* scope = detail::this_thread_scopes; scope != nullptr; scope = scope->outer) {
+        scope->restart(*scope);
+    }
+}
+
+std::size_t warn_frames_open_elsewhere(std::string_view when) {
+    std::string list;
+    std::size_t count = 0;
+    for (const thread_graph* graph : detail::all_graphs()) {
+        if (graph == detail::this_thread_graph_ptr || graph->retired()) continue;
+        const std::vector<std::uint32_t> open = graph->open_nodes();
+        if (open.size() <= 1) continue;
+        list += list.empty() ? "thread " : "; thread ";
+        list += std::to_string(graph->tid());
+        list += ": ";
+        const auto& nodes = graph->nodes();
+        for (std::size_t k = 1; k < open.size(); ++k) {
+            if (k > 1) list += " > ";
+            list += open[k] < nodes.size() ? label_text(nodes[open[k]].hash) : "?";
+            ++count;
+        }
+    }
+    if (count != 0) {
+        log::warning("regions still open on other threads ", when,
+                     " are kept without the time of their open call: ", list);
+    }
+    return count;
 }
 
 }  // namespace tim

@@ -104,6 +104,32 @@ void graph_access::retire(thread_graph& graph) {
     graph.m_retired.store(true, std::memory_order_release);
 }
 
+void graph_access::lock_for_fork() {
+    detail::list().mutex.lock();
+}
+
+void graph_access::unlock_in_parent() {
+    detail::list().mutex.unlock();
+}
+
+void graph_access::reset_in_child(thread_graph* survivor) {
+    auto& l = detail::list();
+    for (auto* graph : l.graphs) {
+        if (graph == survivor) {
+            graph->reset();
+            continue;
+        }
+        graph->m_stack.assign(1, 0);
+        graph->m_open_top.store(0, std::memory_order_relaxed);
+        graph->m_skipped = 0;
+        graph->reset();
+        graph->m_retired.store(true, std::memory_order_release);
+    }
+    l.external.clear();
+    l.external_index.clear();
+    l.mutex.unlock();
+}
+
 thread_graph::thread_graph(std::uint32_t graph_id, std::int64_t tid) : m_id{graph_id}, m_tid{tid} {
     m_column.fill(-1);
     m_nodes.reserve(64);
@@ -125,6 +151,7 @@ void thread_graph::reset() {
     m_nodes.emplace_back();
     m_edges.clear();
     m_stack.assign(1, 0);
+    m_open_top.store(0, std::memory_order_relaxed);
     m_column.fill(-1);
     m_columns = 0;
     m_skipped = 0;
@@ -230,11 +257,26 @@ void thread_graph::pop_mismatch(std::uint32_t node, bool observed) {
                          label_text(m_nodes[m_stack.back()].hash), "' is still open");
             if (observed) notify_pop(node);
             m_stack.erase(m_stack.begin() + static_cast<std::ptrdiff_t>(i));
+            m_open_top.store(m_stack.back(), std::memory_order_relaxed);
             return;
         }
     }
     log::warning("pop of '", label_text(node < m_nodes.size() ? m_nodes[node].hash : 0),
                  "' which is not open on this thread; ignored");
+}
+
+std::vector<std::uint32_t> thread_graph::open_nodes() const {
+    std::vector<std::uint32_t> path;
+    const std::size_t size = m_nodes.size();
+    std::uint32_t node = m_open_top.load(std::memory_order_relaxed);
+    // Bounded by the node count: the links only point to earlier nodes, but a torn read must
+    // not loop.
+    for (std::size_t guard = 0; node != 0 && node < size && guard < size; ++guard) {
+        path.push_back(node);
+        node = m_nodes[node].parent;
+    }
+    path.push_back(0);
+    return {path.rbegin(), path.rend()};
 }
 
 bool thread_graph::pop_label(hash_value hash) {
@@ -246,6 +288,7 @@ bool thread_graph::pop_label(hash_value hash) {
             }
             notify_pop(m_stack[i]);
             m_stack.erase(m_stack.begin() + static_cast<std::ptrdiff_t>(i));
+            m_open_top.store(m_stack.back(), std::memory_order_relaxed);
             return true;
         }
     }

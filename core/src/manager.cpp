@@ -19,12 +19,17 @@ std::once_flag exit_hook_once;
 std::mutex output_mutex;
 std::vector<std::string> last_written;
 
+// exit() and std::quick_exit() (which skips the atexit handlers) both write the outputs.
 void arm_exit_hook() {
-    std::call_once(exit_hook_once, [] { std::atexit(finalize_on_exit); });
+    std::call_once(exit_hook_once, [] {
+        std::atexit(finalize_on_exit);
+        std::at_quick_exit(finalize_on_exit);
+    });
 }
 
-void write_now(const std::string& directory) {
+void write_now(const std::string& directory, bool finalizing) {
     std::lock_guard<std::mutex> lock{output_mutex};
+    signals::write_scope writing{finalizing};  // a signal now waits for complete files
     const auto tree = collect_results();
     auto files = write_outputs(tree, directory);
     last_written.clear();
@@ -74,12 +79,16 @@ void init(int argc, char** argv, std::string_view prefix, std::string_view suffi
 }
 
 void finalize() {
+    // From here to the cleared results, a terminating signal waits (finalize_on_exit would take
+    // this collection for one measured after finalize).
+    signals::write_scope writing{true};
     if (finalized.exchange(true)) return;
     arm_exit_hook();  // harmless if already armed
     const auto& s = settings::instance();
     // Regions, markers and profiled calls of this thread: their time goes into these outputs.
     if (s.stack_clearing) close_thread_frames("at finalize");
-    if (s.auto_output) write_now(s.output_path);
+    warn_frames_open_elsewhere("at finalize");
+    if (s.auto_output) write_now(s.output_path, true);
     // Measurements after this point form a new collection (re-init semantics).
     clear_results();
     log::report_suppressed();
@@ -107,7 +116,7 @@ void finalize_on_exit() {
 
 void report(std::string_view directory) {
     const auto& s = settings::instance();
-    write_now(directory.empty() ? s.output_path : std::string{directory});
+    write_now(directory.empty() ? s.output_path : std::string{directory}, false);
 }
 
 std::vector<std::string> written_files() {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <algorithm>
 #include <mutex>
+#include <set>
 #include <utility>
 
 namespace tim {
@@ -92,6 +93,35 @@ class tree_builder {
         }
     }
 
+    // Regions still open on the graph's thread (another thread at finalize, or any thread during
+    // a report) keep their row, without values if they have none yet, so that the regions inside
+    // them keep their place in the tree: noted here, added by add_open_rows.
+    void note_open_nodes(const thread_graph& graph) {
+        const std::vector<std::uint32_t> open = graph.open_nodes();
+        const auto& map = m_maps[graph.id()].first;
+        for (std::size_t k = 1; k < open.size(); ++k) {
+            if (open[k] < map.size()) m_open.push_back(map[open[k]]);
+        }
+    }
+
+    // An open node without values gets an empty row for each component that has values
+    // somewhere (with none, there is nothing to write and nothing measured to report).
+    void add_open_rows() {
+        if (m_open.empty()) return;
+        std::set<std::uint16_t> measured;
+        for (const auto& node : m_tree.nodes) {
+            for (const auto& [index, values] : node.data) {
+                if (std::any_of(values.begin(), values.end(),
+                                [](const accumulator& a) { return !a.empty(); })) {
+                    measured.insert(index);
+                }
+            }
+        }
+        for (auto node : m_open) {
+            for (auto index : measured) m_tree.nodes[node].data.try_emplace(index);
+        }
+    }
+
     void add_external(const detail::external_record& rec) {
         const auto graph_id = static_cast<std::uint32_t>(rec.node >> 32);
         const auto node_index = static_cast<std::uint32_t>(rec.node & 0xffffffffu);
@@ -117,6 +147,7 @@ class tree_builder {
     std::map<edge_key, std::size_t> m_edges;
     /// graph id -> (graph node index -> tree node index, the graph's tid)
     std::map<std::uint32_t, std::pair<std::vector<std::size_t>, std::int64_t>> m_maps;
+    std::vector<std::size_t> m_open;  ///< tree nodes open on their thread
 };
 
 // Components whose values sit on child rows (kernels under the region that launched them) give
@@ -168,8 +199,10 @@ result_tree collect_results(bool collapse_threads) {
     for (const auto* g : graphs) {
         if (g->nodes().size() > 1) ++threads;
         builder.add_graph(*g);
+        builder.note_open_nodes(*g);
     }
     for (const auto& rec : detail::external_records()) builder.add_external(rec);
+    builder.add_open_rows();
     auto tree = builder.take();
     add_subtree_totals(tree);
     tree.thread_count = std::max<std::size_t>(threads, 1);

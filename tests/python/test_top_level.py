@@ -245,6 +245,30 @@ def test_signal_detection_disable_restores_python_handler(output_dir):
         timemory.enable_signal_detection([signal.SIGKILL])
 
 
+def test_forked_child_writes_its_own_outputs(output_dir):
+    script = ("import os, sys, timemory\n"
+              "from timemory.component import WallClock\n"
+              "a = WallClock('A').push().start(); a.stop().pop()\n"
+              "pid = os.fork()\n"
+              "if pid == 0:\n"
+              "    b = WallClock('B').push().start(); b.stop().pop()\n"
+              "    sys.exit(0)\n"
+              "_, status = os.waitpid(pid, 0)\n"
+              "assert status == 0, status\n"
+              "print('child-pid', pid)\n")
+    proc = run_python(["-c", script])
+    assert proc.returncode == 0, proc.stderr
+    child = next(line.split()[1] for line in proc.stdout.splitlines()
+                 if line.startswith("child-pid "))
+
+    def labels(folder):
+        graph = json.load(open(folder / "wall.json"))["timemory"]["wall_clock"]["ranks"][0]["graph"]
+        return [(row["prefix"], row["entry"]["laps"]) for row in graph]
+
+    assert labels(output_dir) == [(">>> A", 1)]
+    assert labels(output_dir.parent / (output_dir.name + "-" + child)) == [(">>> B", 1)]
+
+
 DOC_HELP = {
     "PACKAGE CONTENTS": ["api (package)", "bundle (package)", "common", "component (package)",
                          "ert (package)", "hardware_counters (package)", "libs (package)",

@@ -6,7 +6,8 @@
 // A compile-time bundle inlines each component's sample() and costs a thread-local load, the
 // graph push/pop and the clock reads. A runtime bundle measures through a component_set (the
 // registry's function pointers). Both follow component_set.hpp's order: start samples in order,
-// stop samples in reverse order, then finish or record each component in order.
+// stop samples in reverse order, then finish or record each component in order. A running bundle
+// is linked on its thread (open_scope.hpp): finalize() closes it if it is still running then.
 #pragma once
 
 #include "timemory/core/component_info.hpp"
@@ -14,6 +15,7 @@
 #include "timemory/core/graph.hpp"
 #include "timemory/core/label.hpp"
 #include "timemory/core/macros.hpp"
+#include "timemory/core/open_scope.hpp"
 #include "timemory/core/settings.hpp"
 
 #include <cstdint>
@@ -38,19 +40,29 @@ TIMEMORY_INLINE void measure_values(const double* start, const double* stop, dou
 
 /// Components chosen at compile time, started and stopped explicitly.
 template <static_component... C>
-class bundle {
+class bundle : private detail::open_scope {
   public:
     static constexpr unsigned raw_total = (C::raw_count + ... + 0u);
 
     explicit bundle(const label_id& label, scope_mode mode = scope_mode::use_default) noexcept
-        : m_hash{label.hash()}, m_mode{mode} {}
+        : m_hash{label.hash()}, m_mode{mode} {
+        close = &close_scope;
+        restart = &restart_scope;
+    }
+    // Destroyed while running (never stopped): unlinked, so that finalize does not close a
+    // bundle that no longer exists; its node stays open, as a region never popped.
+    ~bundle() {
+        if (m_graph != nullptr) detail::unlink_scope(*this);
+    }
+    bundle(const bundle&) = default;  // a copy is not linked: only the original is closed
+    bundle& operator=(const bundle&) = default;
 
     TIMEMORY_INLINE void start() {
         if (!is_enabled() || m_graph != nullptr) return;
         m_graph = &this_thread_graph();
-        m_node = m_graph->push(m_hash, m_mode);
-        [[maybe_unused]] double* raw = m_start;  // unused by an empty bundle
-        ((C::sample(raw), raw += C::raw_count), ...);
+        node = m_graph->push(m_hash, m_mode);
+        detail::link_scope(*this);
+        sample_start();
     }
 
     TIMEMORY_INLINE void stop() {
@@ -60,13 +72,23 @@ class bundle {
         [[maybe_unused]] const double* a = m_start;
         [[maybe_unused]] const double* b = stop_raw;
         (record_one<C>(a, b), ...);
-        m_graph->pop(m_node);
+        m_graph->pop(node);
+        detail::unlink_scope(*this);
         m_graph = nullptr;
     }
 
     bool running() const noexcept { return m_graph != nullptr; }
 
   private:
+    TIMEMORY_INLINE void sample_start() noexcept {
+        [[maybe_unused]] double* raw = m_start;  // unused by an empty bundle
+        ((C::sample(raw), raw += C::raw_count), ...);
+    }
+    static void close_scope(detail::open_scope& scope) { static_cast<bundle&>(scope).stop(); }
+    static void restart_scope(detail::open_scope& scope) noexcept {
+        static_cast<bundle&>(scope).sample_start();
+    }
+
     using types = std::tuple<C...>;
     /// Offset of component I's samples in the raw buffers.
     template <std::size_t I>
@@ -87,11 +109,11 @@ class bundle {
     template <static_component T>
     TIMEMORY_INLINE void record_one(const double*& a, const double*& b) {
         if constexpr (requires { T::finish(a, b, node_id{}); }) {
-            finish_on_node(&T::finish, *m_graph, m_node, a, b);
+            finish_on_node(&T::finish, *m_graph, node, a, b);
         } else {
             double values[T::value_count > 0 ? T::value_count : 1];
             detail::measure_values<T>(a, b, values);
-            m_graph->record(m_node, T::index, values, T::value_count);
+            m_graph->record(node, T::index, values, T::value_count);
         }
         a += T::raw_count;
         b += T::raw_count;
@@ -100,7 +122,6 @@ class bundle {
     hash_value m_hash;
     scope_mode m_mode;
     thread_graph* m_graph = nullptr;
-    std::uint32_t m_node = no_node;
     double m_start[raw_total > 0 ? raw_total : 1];
 };
 
@@ -121,7 +142,7 @@ class scoped {
 };
 
 /// Components chosen at run time (by id strings through the registry).
-class runtime_bundle {
+class runtime_bundle : private detail::open_scope {
   public:
     runtime_bundle(std::string_view label, std::vector<const component_info*> components,
                    scope_mode mode = scope_mode::use_default);
@@ -148,7 +169,6 @@ class runtime_bundle {
     std::unique_ptr<double[]> m_raw;
     std::vector<double> m_last;
     thread_graph* m_graph = nullptr;
-    std::uint32_t m_node = no_node;
 };
 
 }  // namespace tim

@@ -9,7 +9,8 @@
 //
 // A frame carries a key (what its closer looks for: a label hash, a marker id, a Python frame)
 // and one word of the owner's data. When a thread ends with frames still open, the core closes
-// them (innermost first) so that their time is kept, and says how many in one warning.
+// them (innermost first) so that their time is kept, and says how many in one warning. So does
+// finalize() for the calling thread's frames and running bundles (open_scope.hpp).
 //
 // Frames are closed on the thread that opened them; nothing here locks.
 #pragma once
@@ -99,6 +100,9 @@ class frame_stack {
     /// Close every open frame, innermost first; returns how many.
     std::size_t close_all();
 
+    /// Take every open frame's start samples again (a forked child: its clocks restart).
+    void restart_all() noexcept;
+
     bool empty() const noexcept { return m_frames.empty(); }
     std::size_t size() const noexcept { return m_frames.size(); }
     const open_frame& top() const noexcept { return m_frames.back(); }
@@ -134,9 +138,21 @@ TIMEMORY_INLINE frame_stack& thread_frame_stack(frame_stack*& slot, const char* 
     return TIMEMORY_LIKELY(f != nullptr) ? *f : create_thread_frame_stack(slot, owner);
 }
 
-/// Close every frame the calling thread has open, in all its stacks, so that their time is kept;
-/// each stack that had some says how many in one warning: "<n> <owner>(s) still open <when> were
-/// closed so their time is kept". Returns the total. finalize() calls it (settings.stack_clearing).
+/// Close every frame the calling thread has open, in all its stacks, and every bundle it has
+/// running (open_scope.hpp), innermost first in the order its graph opened them, so that their
+/// time is kept; each stack that had some says how many in one warning: "<n> <owner>(s) still
+/// open <when> were closed so their time is kept" (bundles: "<n> scope(s) ..."). Returns the
+/// total. finalize() calls it (settings.stack_clearing).
 std::size_t close_thread_frames(std::string_view when);
+
+/// A forked child: the calling thread's open frames and running bundles take their start
+/// samples again, so that they measure from the fork (the child's cpu clocks restart at zero).
+void restart_thread_frames() noexcept;
+
+/// One warning naming the regions still open on other live threads, which cannot be closed from
+/// here (their samples are the other thread's): "regions still open on other threads <when> are
+/// kept without the time of their open call: thread 0: outer > inner". The outputs list them as
+/// rows (collect_results). Returns how many.
+std::size_t warn_frames_open_elsewhere(std::string_view when);
 
 }  // namespace tim

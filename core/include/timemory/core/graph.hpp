@@ -89,6 +89,10 @@ class thread_graph {
     bool pop_label(hash_value hash);
 
     std::uint32_t current() const noexcept { return m_stack.back(); }
+    /// The open nodes, root (0) first: the innermost open node and its ancestors. Safe to call
+    /// from another thread while this one pushes and pops (it reads a published copy of the top
+    /// of the stack, then parent links).
+    std::vector<std::uint32_t> open_nodes() const;
     std::size_t stack_depth() const noexcept { return m_stack.size() - 1; }
     std::uint32_t id() const noexcept { return m_id; }
     std::int64_t tid() const noexcept { return m_tid; }
@@ -128,6 +132,8 @@ class thread_graph {
 
     std::vector<graph_node> m_nodes;
     std::vector<std::uint32_t> m_stack;
+    /// m_stack.back(), published for other threads (open_nodes).
+    std::atomic<std::uint32_t> m_open_top{0};
     std::unordered_map<std::pair<std::uint32_t, hash_value>, std::uint32_t, edge_hash> m_edges;
     std::array<std::int16_t, max_components> m_column;
     std::uint32_t m_columns = 0;
@@ -195,6 +201,7 @@ TIMEMORY_INLINE std::uint32_t thread_graph::push(hash_value hash, scope_mode mod
                     : find_or_insert(parent, hash);
     }
     m_stack.push_back(child);
+    m_open_top.store(child, std::memory_order_relaxed);
     if (const auto* observer = detail::region_observer_now();
         TIMEMORY_UNLIKELY(observer != nullptr)) {
         if (observed) observer->push(hash, global_id(child));
@@ -213,6 +220,7 @@ TIMEMORY_INLINE void thread_graph::pop(std::uint32_t node, bool observed) {
             if (observed) observer->pop(m_nodes[node].hash, global_id(node));
         }
         m_stack.pop_back();
+        m_open_top.store(m_stack.back(), std::memory_order_relaxed);
         return;
     }
     pop_mismatch(node, observed);

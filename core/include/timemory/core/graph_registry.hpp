@@ -10,6 +10,13 @@ namespace tim {
 
 struct graph_access {
     static void retire(thread_graph& graph);
+    /// fork(): hold the list's lock across the fork, so that the child finds it free and whole.
+    static void lock_for_fork();
+    static void unlock_in_parent();
+    /// In the child: every graph but `survivor` belonged to a thread the child does not have, so
+    /// it is emptied and retired; the survivor (the forking thread's) loses its values and keeps
+    /// the nodes its open regions hold; records attached in the parent are dropped. Unlocks.
+    static void reset_in_child(thread_graph* survivor);
 };
 
 namespace detail {

@@ -20,7 +20,10 @@ void init(const std::vector<std::string>& argv, std::string_view prefix = "timem
 std::string output_directory_name(std::string_view argv0, std::string_view prefix = "timemory-",
                                   std::string_view suffix = "-output");
 
-/// Write every output (if settings.auto_output) and clear the collected data. Later calls do
+/// Write every output (if settings.auto_output) and clear the collected data. What the calling
+/// thread still has open (regions, markers, bundles such as TIMEMORY_SCOPED) is closed first and
+/// kept (settings.stack_clearing); regions open on other threads are kept as rows and named in
+/// one warning. Later calls do
 /// nothing until init() is called again; measurements taken after finalize() form a new
 /// collection that report() can write (at exit, a warning says so if it was never written).
 void finalize();

@@ -1,0 +1,58 @@
+// Shared by the tests that run a program in a forked child and read back the files it wrote
+// (test_exit_paths.cpp, test_open_scopes.cpp, test_fork.cpp): a fresh folder per test process,
+// the child's exit status, and the rows of a component's <label>.json.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace child_test {
+
+namespace fs = std::filesystem;
+
+/// <tmp>/<name>-<pid>, emptied and created.
+inline fs::path fresh_dir(const std::string& name) {
+    const fs::path dir = fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+/// The whole file ("" when missing).
+inline std::string read_file(const fs::path& path) {
+    std::ifstream in{path};
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+/// waitpid's status of `child`, or -1.
+inline int wait_child(pid_t child) {
+    int status = 0;
+    return ::waitpid(child, &status, 0) == child ? status : -1;
+}
+
+/// The rows of `<out>/<label>.json` for component `id` (an empty array when the file is missing).
+inline nlohmann::json graph_rows(const fs::path& out, const std::string& id,
+                                 const std::string& label) {
+    std::ifstream in{out / (label + ".json")};
+    if (!in.good()) return nlohmann::json::array();
+    return nlohmann::json::parse(in).at("timemory").at(id).at("ranks").at(0).at("graph");
+}
+
+/// The row whose prefix is `prefix` (">>> |_inner"), or nullptr.
+inline const nlohmann::json* row_of(const nlohmann::json& rows, const std::string& prefix) {
+    for (const auto& row : rows) {
+        if (row.at("prefix") == prefix) return &row;
+    }
+    return nullptr;
+}
+
+}  // namespace child_test
