@@ -2,8 +2,14 @@
 // of the thread's stack; pop() returns to the parent; record() adds a component's values to a
 // node's statistics. Once a node exists, push/pop/record neither lock nor allocate.
 //
-// Graphs are owned by a process-wide list and outlive their threads: at thread exit a graph is
-// only marked retired, and the output step merges every graph by call path.
+// Reading results while the owner records: the owner takes the graph's lock only on its slow
+// paths (a new node, a new column, a node's first value of a new column, reset), and a reader
+// takes it while it copies the graph; values added on the hot path are stored field by field
+// with relaxed atomics (see accumulator). The region stack is the owner's alone.
+//
+// At thread exit the graph is folded into the process-wide results of ended threads (merged by
+// call path) and freed; a graph whose thread ends with regions still open is kept (an object may
+// still close them) and only marked retired.
 #pragma once
 
 #include "timemory/core/component_info.hpp"
@@ -16,6 +22,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -107,7 +114,8 @@ class thread_graph {
   private:
     friend struct graph_access;
     TIMEMORY_NOINLINE std::uint32_t find_or_insert(std::uint32_t parent, hash_value hash);
-    TIMEMORY_NOINLINE std::uint32_t insert(std::uint32_t parent, hash_value hash);
+    TIMEMORY_NOINLINE std::uint32_t insert(std::uint32_t parent, hash_value hash,
+                                           bool unique = false);
     TIMEMORY_NOINLINE void refresh_settings();
     TIMEMORY_NOINLINE void pop_mismatch(std::uint32_t node, bool observed);
     void notify_pop(std::uint32_t node) const noexcept;
@@ -133,6 +141,8 @@ class thread_graph {
     std::uint32_t m_id;
     std::int64_t m_tid;
     std::atomic<bool> m_retired{false};
+    /// Taken by the owner on slow paths that move or resize what a reader copies, and by readers.
+    mutable std::mutex m_mutex;
 };
 
 namespace detail {
@@ -182,8 +192,7 @@ TIMEMORY_INLINE std::uint32_t thread_graph::push(hash_value hash, scope_mode mod
     }
     std::uint32_t child;
     if (TIMEMORY_UNLIKELY(mode == scope_mode::timeline)) {
-        child = insert(parent, hash);
-        m_nodes[child].unique = true;
+        child = insert(parent, hash, true);
     } else {
         const std::uint32_t cached = m_nodes[parent].cached_child;
         child = (TIMEMORY_LIKELY(cached != no_node && m_nodes[cached].hash == hash))
