@@ -13,11 +13,14 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -30,6 +33,14 @@
 namespace {
 
 namespace fs = std::filesystem;
+
+// Sanitized builds run about ten times slower; their checks find the races at any size, while an
+// uninstrumented build needs many moves of the node vectors to show the crash.
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+constexpr bool sanitized = true;
+#else
+constexpr bool sanitized = false;
+#endif
 
 const tim::component_info& counter() {
     static const auto& info = tim::test::add_component(
@@ -84,7 +95,7 @@ class ConcurrentResults : public tim::test::results_test {
 // the results and writes reports; what the workers recorded before they were joined is exact.
 TEST_F(ConcurrentResults, ThreadsInsertingNodesWhileResultsAreReadAndReported) {
     constexpr int workers = 2;
-    constexpr int inner_count = 20000;
+    constexpr int inner_count = sanitized ? 2000 : 20000;
     constexpr int iterations = 2 * inner_count;
     const auto outer = tim::add_label("concurrent-outer");
     std::vector<std::vector<tim::hash_value>> inner;
@@ -143,59 +154,80 @@ TEST_F(ConcurrentResults, ThreadsInsertingNodesWhileResultsAreReadAndReported) {
     fs::remove_all(dir);
 }
 
+namespace {
+
+// The program that exits while its detached threads still create nodes (run in a fresh process,
+// below: a forked child of a threaded process may not start threads under ThreadSanitizer).
+[[noreturn]] void exit_while_threads_record(const fs::path& dir) {
+    tim::init(std::vector<std::string>{"/x/exit_with_threads"});
+    auto& s = tim::settings::instance();
+    s.output_path = dir.string();
+    s.auto_output = true;
+    s.file_output = true;
+    s.cout_output = false;
+    s.changed();
+    tim::clear_results();
+    static std::atomic<int> started{0};
+    for (int w = 0; w < 4; ++w) {
+        std::thread{[w] {
+            const auto outer = tim::add_label("exit-outer");
+            auto& graph = tim::this_thread_graph();
+            const double one = 1.0;
+            started.fetch_add(1);
+            // New nodes in bursts until the process is gone (a bounded number per thread, so
+            // that the outputs stay small).
+            constexpr std::uint64_t labels_per_thread = sanitized ? 500 : 5000;
+            for (std::uint64_t n = 0;; ++n) {
+                const auto o = graph.push(outer);
+                const auto i = graph.push(tim::add_label("exit-" + std::to_string(w) + "-" +
+                                                         std::to_string(n % labels_per_thread)));
+                graph.record(i, counter(), &one);
+                graph.pop(i);
+                graph.record(o, counter(), &one);
+                graph.pop(o);
+                if (n % 64 == 63) std::this_thread::sleep_for(std::chrono::milliseconds{1});
+            }
+        }}.detach();
+    }
+    auto& graph = tim::this_thread_graph();
+    const double one = 1.0;
+    const auto main_node = graph.push(tim::add_label("exit-main"));
+    graph.record(main_node, counter(), &one);
+    graph.pop(main_node);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
+    while (started.load() < 4 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::yield();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    for (int r = 0; r < 3; ++r) tim::report((dir / "mid-run").string());
+    std::exit(0);
+}
+
+}  // namespace
+
 // The program exits (finalize at exit) while detached threads still create nodes: it exits 0
 // and writes its files.
 TEST(ConcurrentExit, ThreadsStillRecordingWhenTheProgramExits) {
+    if (const char* dir = std::getenv("TIMEMORY_TEST_EXIT_WHILE_RECORDING")) {
+        exit_while_threads_record(dir);
+    }
     const auto dir =
         fs::temp_directory_path() / ("timemory-exit-threads-" + std::to_string(::getpid()));
     fs::remove_all(dir);
-    (void)counter();
-    const pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-        (void)std::freopen("/dev/null", "w", stdout);
-        tim::init(std::vector<std::string>{"/x/exit_with_threads"});
-        auto& s = tim::settings::instance();
-        s.output_path = dir.string();
-        s.auto_output = true;
-        s.file_output = true;
-        s.cout_output = false;
-        s.changed();
-        tim::clear_results();
-        static std::atomic<int> started{0};
-        for (int w = 0; w < 4; ++w) {
-            std::thread{[w] {
-                const auto outer = tim::add_label("exit-outer");
-                auto& graph = tim::this_thread_graph();
-                const double one = 1.0;
-                started.fetch_add(1);
-                // New nodes in bursts until the process is gone (at most 5,000 per thread, so
-                // that the outputs stay small).
-                for (std::uint64_t n = 0;; ++n) {
-                    const auto o = graph.push(outer);
-                    const auto i = graph.push(tim::add_label("exit-" + std::to_string(w) + "-" +
-                                                             std::to_string(n % 5000)));
-                    graph.record(i, counter(), &one);
-                    graph.pop(i);
-                    graph.record(o, counter(), &one);
-                    graph.pop(o);
-                    if (n % 64 == 63) std::this_thread::sleep_for(std::chrono::milliseconds{1});
-                }
-            }}.detach();
-        }
-        auto& graph = tim::this_thread_graph();
-        const double one = 1.0;
-        const auto main_node = graph.push(tim::add_label("exit-main"));
-        graph.record(main_node, counter(), &one);
-        graph.pop(main_node);
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
-        while (started.load() < 4 && std::chrono::steady_clock::now() < deadline) {
-            std::this_thread::yield();
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds{50});
-        for (int r = 0; r < 3; ++r) tim::report((dir / "mid-run").string());
-        std::exit(0);
-    }
+    const std::string variable = "TIMEMORY_TEST_EXIT_WHILE_RECORDING=" + dir.string();
+    std::vector<char*> env;
+    for (char** e = environ; *e != nullptr; ++e) env.push_back(*e);
+    env.push_back(const_cast<char*>(variable.c_str()));
+    env.push_back(nullptr);
+    std::string filter = "--gtest_filter=ConcurrentExit.ThreadsStillRecordingWhenTheProgramExits";
+    std::string exe = "/proc/self/exe";
+    char* argv[] = {exe.data(), filter.data(), nullptr};
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    pid_t child = -1;
+    ASSERT_EQ(::posix_spawn(&child, exe.c_str(), &actions, nullptr, argv, env.data()), 0);
+    posix_spawn_file_actions_destroy(&actions);
     int status = 0;
     ASSERT_EQ(::waitpid(child, &status, 0), child);
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
