@@ -101,6 +101,7 @@ class thread_graph {
     node_id global_id(std::uint32_t node) const noexcept {
         return (static_cast<node_id>(m_id) << 32) | node;
     }
+    /// The owning thread's view; another thread copies the graph with graph_access::snapshot.
     const std::vector<graph_node>& nodes() const noexcept { return m_nodes; }
     /// Column of component `index`'s first value, or -1 if it never recorded in this graph.
     int column(std::uint16_t index) const noexcept { return m_column[index]; }
