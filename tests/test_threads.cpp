@@ -141,6 +141,9 @@ TEST_F(Threads, ThreadsStayApartWhenNotCollapsed) {
 }
 
 TEST_F(Threads, MainThreadIsTidZeroAndWorkersAreNot) {
+    // Threads that end are merged as collapse_threads says when they end: apart here.
+    tim::settings::instance().collapse_threads = false;
+    tim::settings::instance().changed();
     outer_and_inner(3);
     const auto tids = run_threads([](int) { outer_and_inner(2); });
     const auto collapsed = tim::component_view(tim::collect_results(true), tick_info());

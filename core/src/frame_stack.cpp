@@ -178,17 +178,16 @@ void restart_thread_frames() noexcept {
 std::size_t warn_frames_open_elsewhere(std::string_view when) {
     std::string list;
     std::size_t count = 0;
-    for (const thread_graph* graph : detail::all_graphs()) {
-        if (graph == detail::this_thread_graph_ptr || graph->retired()) continue;
-        const std::vector<std::uint32_t> open = graph->open_nodes();
-        if (open.size() <= 1) continue;
+    for (const auto& graph : detail::all_graphs()) {
+        if (graph.get() == detail::this_thread_graph_ptr || graph->retired()) continue;
+        const std::vector<hash_value> open = graph_access::open_hashes(*graph);
+        if (open.empty()) continue;
         list += list.empty() ? "thread " : "; thread ";
         list += std::to_string(graph->tid());
         list += ": ";
-        const auto& nodes = graph->nodes();
-        for (std::size_t k = 1; k < open.size(); ++k) {
-            if (k > 1) list += " > ";
-            list += open[k] < nodes.size() ? label_text(nodes[open[k]].hash) : "?";
+        for (std::size_t k = 0; k < open.size(); ++k) {
+            if (k > 0) list += " > ";
+            list += label_text(open[k]);
             ++count;
         }
     }

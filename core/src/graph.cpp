@@ -2,6 +2,8 @@
 // thread registration/retirement and records attached from other threads.
 #include "timemory/core/graph.hpp"
 
+#include "tree_builder.hpp"
+
 #include "timemory/core/graph_registry.hpp"
 #include "timemory/core/log.hpp"
 #include "timemory/core/plugins.hpp"
@@ -10,6 +12,7 @@
 
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -21,7 +24,7 @@ namespace detail {
 thread_local thread_graph* this_thread_graph_ptr TIMEMORY_INITIAL_EXEC = nullptr;
 
 namespace {
-// Marks the thread's graph retired when the thread exits; the graph itself stays in the list.
+// Folds the thread's graph into the results of ended threads when the thread exits.
 struct graph_retirer {
     thread_graph* graph = nullptr;
     ~graph_retirer() {
@@ -33,7 +36,9 @@ thread_local graph_retirer this_thread_retirer;
 
 struct graph_list {
     std::mutex mutex;
-    std::vector<thread_graph*> graphs;  // never freed: records may still point at them
+    // Running threads' graphs; a reader's copy of a pointer keeps a graph alive while it reads.
+    std::vector<std::shared_ptr<thread_graph>> graphs;
+    std::uint32_t next_id = 0;  // never reused: records name nodes of freed graphs by it
     std::int64_t next_tid = 1;
     // Aggregated attached records in first-attach order (the order child rows appear in), and
     // where each (node, component, child) sits in it.
@@ -54,8 +59,8 @@ thread_graph& create_this_thread_graph() {
     {
         std::lock_guard<std::mutex> lock{l.mutex};
         const std::int64_t tid = is_main ? 0 : l.next_tid++;
-        graph = new thread_graph(static_cast<std::uint32_t>(l.graphs.size()), tid);
-        l.graphs.push_back(graph);
+        l.graphs.push_back(std::make_shared<thread_graph>(l.next_id++, tid));
+        graph = l.graphs.back().get();
     }
     this_thread_graph_ptr = graph;
     this_thread_retirer.graph = graph;
@@ -68,9 +73,10 @@ std::int64_t epoch_ns() noexcept {
         .count();
 }
 
-std::vector<thread_graph*> all_graphs() {
+std::vector<std::shared_ptr<thread_graph>> all_graphs(const std::function<void()>& under_lock) {
     auto& l = list();
     std::lock_guard<std::mutex> lock{l.mutex};
+    if (under_lock) under_lock();
     return l.graphs;
 }
 
@@ -102,6 +108,50 @@ void clear_external_records() {
 
 void graph_access::retire(thread_graph& graph) {
     graph.m_retired.store(true, std::memory_order_release);
+    // A region left open: the bundle or frame holding it may still close it through the graph.
+    if (graph.m_stack.size() > 1 || graph.m_skipped != 0) return;
+    const auto snap = snapshot(graph);
+    const bool collapse = settings::instance().collapse_threads;
+    std::shared_ptr<thread_graph> owned;  // freed after the lock (or by the last reader)
+    auto& l = detail::list();
+    std::lock_guard<std::mutex> lock{l.mutex};
+    auto it = std::find_if(l.graphs.begin(), l.graphs.end(),
+                           [&graph](const auto& g) { return g.get() == &graph; });
+    if (it == l.graphs.end()) return;
+    detail::fold_retired(snap, collapse);
+    owned = std::move(*it);
+    l.graphs.erase(it);
+}
+
+graph_snapshot graph_access::snapshot(const thread_graph& graph) {
+    graph_snapshot out;
+    out.id = graph.m_id;
+    out.tid = graph.m_tid;
+    std::lock_guard<std::mutex> lock{graph.m_mutex};
+    out.column = graph.m_column;
+    out.columns = graph.m_columns;
+    out.nodes.reserve(graph.m_nodes.size());
+    out.values.resize(graph.m_nodes.size() * out.columns);
+    auto* values = out.values.data();
+    out.open = graph.open_nodes();  // under the lock: the node vector cannot move meanwhile
+    for (const auto& node : graph.m_nodes) {
+        out.nodes.push_back({node.hash, node.parent, node.start_ns, node.unique});
+        // The owner adds to these without the lock; load() reads each field atomically.
+        for (std::size_t c = 0; c < node.data.size() && c < out.columns; ++c) {
+            values[c] = accumulator::load(node.data[c]);
+        }
+        values += out.columns;
+    }
+    return out;
+}
+
+std::vector<hash_value> graph_access::open_hashes(const thread_graph& graph) {
+    std::lock_guard<std::mutex> lock{graph.m_mutex};
+    std::vector<hash_value> out;
+    for (const auto node : graph.open_nodes()) {
+        if (node != 0) out.push_back(graph.m_nodes[node].hash);
+    }
+    return out;
 }
 
 void graph_access::lock_for_fork() {
@@ -114,17 +164,16 @@ void graph_access::unlock_in_parent() {
 
 void graph_access::reset_in_child(thread_graph* survivor) {
     auto& l = detail::list();
-    for (auto* graph : l.graphs) {
-        if (graph == survivor) {
-            graph->reset();
-            continue;
-        }
-        graph->m_stack.assign(1, 0);
-        graph->m_open_top.store(0, std::memory_order_relaxed);
-        graph->m_skipped = 0;
-        graph->reset();
-        graph->m_retired.store(true, std::memory_order_release);
+    // The other graphs' threads do not exist here: their graphs leave the list without being
+    // touched (a graph's lock may have been held by its thread at the fork, and would never be
+    // released) and are never freed.
+    static auto* orphans = new std::vector<std::shared_ptr<thread_graph>>{};
+    for (auto& graph : l.graphs) {
+        if (graph.get() != survivor) orphans->push_back(std::move(graph));
     }
+    std::erase(l.graphs, nullptr);
+    if (survivor != nullptr) survivor->reset();
+    detail::reset_retired_in_child();
     l.external.clear();
     l.external_index.clear();
     l.mutex.unlock();
@@ -139,6 +188,7 @@ thread_graph::thread_graph(std::uint32_t graph_id, std::int64_t tid) : m_id{grap
 }
 
 void thread_graph::reset() {
+    std::lock_guard<std::mutex> lock{m_mutex};
     if (m_stack.size() > 1 || m_skipped != 0) {
         // Regions are still open on this thread (finalize() called inside a scope): the bundles
         // and region frames hold node indices, so keep every node and drop only the values.
@@ -163,6 +213,7 @@ void thread_graph::clear_component(std::uint16_t index) {
     if (col < 0) return;
     const auto* info = registry::at(index);
     const unsigned count = info ? info->value_count : 1;
+    std::lock_guard<std::mutex> lock{m_mutex};
     for (auto& node : m_nodes) {
         for (unsigned v = 0; v < count && col + v < node.data.size(); ++v) node.data[col + v] = {};
     }
@@ -194,14 +245,16 @@ std::uint32_t thread_graph::too_deep(hash_value hash) {
     return no_node;
 }
 
-std::uint32_t thread_graph::insert(std::uint32_t parent, hash_value hash) {
+std::uint32_t thread_graph::insert(std::uint32_t parent, hash_value hash, bool unique) {
     const auto index = static_cast<std::uint32_t>(m_nodes.size());
     graph_node node;
     node.hash = hash;
     node.parent = parent;
     node.depth = m_nodes[parent].depth + 1;
     node.start_ns = detail::epoch_ns();
+    node.unique = unique;
     node.data.resize(m_columns);
+    std::lock_guard<std::mutex> lock{m_mutex};  // the vector may move under a reader
     m_nodes.push_back(std::move(node));
     graph_node& p = m_nodes[parent];
     if (p.last_child == no_node) {
@@ -216,9 +269,7 @@ std::uint32_t thread_graph::insert(std::uint32_t parent, hash_value hash) {
 std::uint32_t thread_graph::insert_timeline(std::uint32_t parent, hash_value hash) {
     if (m_timeline_limit == 0 || m_timeline_entries < m_timeline_limit) {
         ++m_timeline_entries;
-        const auto child = insert(parent, hash);
-        m_nodes[child].unique = true;
-        return child;
+        return insert(parent, hash, true);  // unique set before a reader can see the node
     }
     // Each entry costs memory until finalize; past the limit, calls accumulate per call path.
     if (!m_timeline_warned) {
@@ -297,6 +348,7 @@ bool thread_graph::pop_label(hash_value hash) {
 }
 
 int thread_graph::add_column(std::uint16_t component, unsigned count) {
+    std::lock_guard<std::mutex> lock{m_mutex};
     const int col = static_cast<int>(m_columns);
     m_column[component] = static_cast<std::int16_t>(col);
     m_columns += count;
@@ -304,6 +356,7 @@ int thread_graph::add_column(std::uint16_t component, unsigned count) {
 }
 
 void thread_graph::grow_node(graph_node& node) {
+    std::lock_guard<std::mutex> lock{m_mutex};
     node.data.resize(m_columns);
 }
 

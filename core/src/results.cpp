@@ -1,5 +1,7 @@
 #include "timemory/core/results.hpp"
 
+#include "tree_builder.hpp"
+
 #include "timemory/core/graph_registry.hpp"
 #include "timemory/core/pending.hpp"
 #include "timemory/core/registry.hpp"
@@ -13,142 +15,6 @@
 
 namespace tim {
 namespace {
-
-struct edge_key {
-    std::size_t parent;
-    hash_value hash;
-    std::uint64_t discriminator;  // tid when threads are not collapsed, node id for timeline
-    bool operator<(const edge_key& o) const noexcept {
-        return std::tie(parent, hash, discriminator) < std::tie(o.parent, o.hash, o.discriminator);
-    }
-};
-
-class tree_builder {
-  public:
-    explicit tree_builder(bool collapse) {
-        m_tree.collapsed_threads = collapse;
-        m_tree.nodes.emplace_back();
-        m_tree.nodes[0].label = label_text(0);
-    }
-
-    std::size_t child(std::size_t parent, hash_value hash, std::uint64_t discriminator) {
-        auto [it, inserted] = m_edges.try_emplace(edge_key{parent, hash, discriminator}, 0);
-        if (inserted) {
-            result_node node;
-            node.hash = hash;
-            node.label = label_text(hash);
-            node.parent = static_cast<std::int64_t>(parent);
-            node.depth = m_tree.nodes[parent].depth + 1;
-            it->second = m_tree.nodes.size();
-            m_tree.nodes[parent].children.push_back(it->second);
-            m_tree.nodes.push_back(std::move(node));
-        }
-        return it->second;
-    }
-
-    void add_graph(const thread_graph& graph) {
-        const auto& nodes = graph.nodes();
-        auto& [map, tid] = m_maps[graph.id()];
-        map.assign(nodes.size(), 0);
-        tid = graph.tid();
-        const std::int64_t pid = ::getpid();
-        // Component columns of this graph, decoded once.
-        std::vector<std::pair<std::uint16_t, int>> columns;
-        for (const auto* info : registry::all()) {
-            const int col = graph.column(info->index);
-            if (col >= 0) columns.emplace_back(info->index, col);
-        }
-        // Nodes are stored parents-first, so one forward pass maps every node.
-        for (std::size_t i = 1; i < nodes.size(); ++i) {
-            const auto& gn = nodes[i];
-            const std::size_t parent = map[gn.parent];
-            std::uint64_t disc = 0;
-            if (gn.unique) {
-                disc = (std::uint64_t{graph.id()} << 32) | i;
-            } else if (!m_tree.collapsed_threads && parent == 0) {
-                disc = static_cast<std::uint64_t>(tid) + 1;
-            }
-            const std::size_t r = child(parent, gn.hash, disc);
-            map[i] = r;
-            auto& rn = m_tree.nodes[r];
-            rn.tids.insert(tid);
-            rn.pids.insert(pid);
-            if (rn.start_ns == 0 || (gn.start_ns != 0 && gn.start_ns < rn.start_ns)) {
-                rn.start_ns = gn.start_ns;
-            }
-            for (auto [index, col] : columns) {
-                const auto* info = registry::at(index);
-                const unsigned count = info ? info->value_count : 1;
-                bool any = false;
-                for (unsigned v = 0; v < count && col + v < gn.data.size(); ++v) {
-                    any = any || !gn.data[col + v].empty();
-                }
-                if (!any) continue;
-                auto& acc = rn.data[index];
-                acc.resize(std::max<std::size_t>(acc.size(), count));
-                for (unsigned v = 0; v < count && col + v < gn.data.size(); ++v) {
-                    acc[v].merge(gn.data[col + v]);
-                }
-            }
-        }
-    }
-
-    // Regions still open on the graph's thread (another thread at finalize, or any thread during
-    // a report) keep their row, without values if they have none yet, so that the regions inside
-    // them keep their place in the tree: noted here, added by add_open_rows.
-    void note_open_nodes(const thread_graph& graph) {
-        const std::vector<std::uint32_t> open = graph.open_nodes();
-        const auto& map = m_maps[graph.id()].first;
-        for (std::size_t k = 1; k < open.size(); ++k) {
-            if (open[k] < map.size()) m_open.push_back(map[open[k]]);
-        }
-    }
-
-    // An open node without values gets an empty row for each component that has values
-    // somewhere (with none, there is nothing to write and nothing measured to report).
-    void add_open_rows() {
-        if (m_open.empty()) return;
-        std::set<std::uint16_t> measured;
-        for (const auto& node : m_tree.nodes) {
-            for (const auto& [index, values] : node.data) {
-                if (std::any_of(values.begin(), values.end(),
-                                [](const accumulator& a) { return !a.empty(); })) {
-                    measured.insert(index);
-                }
-            }
-        }
-        for (auto node : m_open) {
-            for (auto index : measured) m_tree.nodes[node].data.try_emplace(index);
-        }
-    }
-
-    void add_external(const detail::external_record& rec) {
-        const auto graph_id = static_cast<std::uint32_t>(rec.node >> 32);
-        const auto node_index = static_cast<std::uint32_t>(rec.node & 0xffffffffu);
-        auto it = m_maps.find(graph_id);
-        const bool known = it != m_maps.end() && node_index < it->second.first.size();
-        std::size_t target = known ? it->second.first[node_index] : 0;
-        if (rec.child != 0) target = child(target, rec.child, 0);
-        auto& node = m_tree.nodes[target];
-        auto& acc = node.data[rec.component];
-        acc.resize(std::max(acc.size(), rec.values.size()));
-        for (std::size_t v = 0; v < rec.values.size(); ++v) acc[v].merge(rec.values[v]);
-        if (known) {
-            // The work belongs to the thread that owns the node (it launched the kernel).
-            node.tids.insert(it->second.second);
-            node.pids.insert(::getpid());
-        }
-    }
-
-    result_tree take() { return std::move(m_tree); }
-
-  private:
-    result_tree m_tree;
-    std::map<edge_key, std::size_t> m_edges;
-    /// graph id -> (graph node index -> tree node index, the graph's tid)
-    std::map<std::uint32_t, std::pair<std::vector<std::size_t>, std::int64_t>> m_maps;
-    std::vector<std::size_t> m_open;  ///< tree nodes open on their thread
-};
 
 // Components whose values sit on child rows (kernels under the region that launched them) give
 // every ancestor the total of its subtree. Children always follow their parent in `nodes`, so one
@@ -193,16 +59,20 @@ std::string decorate(const component_record& row, bool collapsed, std::int64_t t
 
 result_tree collect_results(bool collapse_threads) {
     flush_pending();  // device records still in CUPTI's buffers belong in this result
-    tree_builder builder{collapse_threads};
-    auto graphs = detail::all_graphs();
-    std::size_t threads = 0;
-    for (const auto* g : graphs) {
-        if (g->nodes().size() > 1) ++threads;
-        builder.add_graph(*g);
-        builder.note_open_nodes(*g);
+    detail::tree_builder builder{collapse_threads};
+    // Running threads first (the main thread's rows lead, as they always did), then the merged
+    // results of the threads that ended: read together under the list's lock, so a thread that
+    // ends meanwhile is counted once. A running graph is copied under its own lock (its owner
+    // keeps recording); merging happens outside it.
+    detail::tree_builder ended{collapse_threads};
+    const auto graphs = detail::all_graphs([&ended] { detail::add_retired(ended); });
+    for (const auto& g : graphs) {
+        builder.add_graph(graph_access::snapshot(*g), collapse_threads);
     }
+    builder.add_tree(ended);
     for (const auto& rec : detail::external_records()) builder.add_external(rec);
     builder.add_open_rows();
+    const std::size_t threads = builder.threads();
     auto tree = builder.take();
     add_subtree_totals(tree);
     tree.thread_count = std::max<std::size_t>(threads, 1);
@@ -335,10 +205,11 @@ std::vector<const component_info*> recorded_components(const result_tree& tree) 
 }
 
 void clear_results() {
-    for (auto* g : detail::all_graphs()) {
+    for (const auto& g : detail::all_graphs()) {
         // Only the owning thread may touch a live graph; retired graphs and our own are safe.
-        if (g->retired() || g == detail::this_thread_graph_ptr) g->reset();
+        if (g->retired() || g.get() == detail::this_thread_graph_ptr) g->reset();
     }
+    detail::clear_retired();
     detail::clear_external_records();
 }
 
@@ -376,10 +247,13 @@ void flush_pending() noexcept {
 }
 
 void clear_results(const component_info& info) {
-    for (auto* g : detail::all_graphs()) {
+    for (const auto& g : detail::all_graphs()) {
         // Same rule as clear_results(): only retired graphs and the caller's own are safe.
-        if (g->retired() || g == detail::this_thread_graph_ptr) g->clear_component(info.index);
+        if (g->retired() || g.get() == detail::this_thread_graph_ptr) {
+            g->clear_component(info.index);
+        }
     }
+    detail::clear_retired(info.index);
     detail::remove_external_records(info.index);
 }
 

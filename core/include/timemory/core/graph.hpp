@@ -2,8 +2,14 @@
 // of the thread's stack; pop() returns to the parent; record() adds a component's values to a
 // node's statistics. Once a node exists, push/pop/record neither lock nor allocate.
 //
-// Graphs are owned by a process-wide list and outlive their threads: at thread exit a graph is
-// only marked retired, and the output step merges every graph by call path.
+// Reading results while the owner records: the owner takes the graph's lock only on its slow
+// paths (a new node, a new column, a node's first value of a new column, reset), and a reader
+// takes it while it copies the graph; values added on the hot path are stored field by field
+// with relaxed atomics (see accumulator). The region stack is the owner's alone.
+//
+// At thread exit the graph is folded into the process-wide results of ended threads (merged by
+// call path) and freed; a graph whose thread ends with regions still open is kept (an object may
+// still close them) and only marked retired.
 #pragma once
 
 #include "timemory/core/component_info.hpp"
@@ -16,6 +22,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -89,9 +96,9 @@ class thread_graph {
     bool pop_label(hash_value hash);
 
     std::uint32_t current() const noexcept { return m_stack.back(); }
-    /// The open nodes, root (0) first: the innermost open node and its ancestors. Safe to call
-    /// from another thread while this one pushes and pops (it reads a published copy of the top
-    /// of the stack, then parent links).
+    /// The open nodes, root (0) first: the innermost open node and its ancestors. From another
+    /// thread only under the graph's lock (graph_access::snapshot, open_hashes): it reads a
+    /// published copy of the top of the stack, then parent links, while this one pushes and pops.
     std::vector<std::uint32_t> open_nodes() const;
     std::size_t stack_depth() const noexcept { return m_stack.size() - 1; }
     std::uint32_t id() const noexcept { return m_id; }
@@ -99,6 +106,7 @@ class thread_graph {
     node_id global_id(std::uint32_t node) const noexcept {
         return (static_cast<node_id>(m_id) << 32) | node;
     }
+    /// The owning thread's view; another thread copies the graph with graph_access::snapshot.
     const std::vector<graph_node>& nodes() const noexcept { return m_nodes; }
     /// Column of component `index`'s first value, or -1 if it never recorded in this graph.
     int column(std::uint16_t index) const noexcept { return m_column[index]; }
@@ -112,7 +120,8 @@ class thread_graph {
   private:
     friend struct graph_access;
     TIMEMORY_NOINLINE std::uint32_t find_or_insert(std::uint32_t parent, hash_value hash);
-    TIMEMORY_NOINLINE std::uint32_t insert(std::uint32_t parent, hash_value hash);
+    TIMEMORY_NOINLINE std::uint32_t insert(std::uint32_t parent, hash_value hash,
+                                           bool unique = false);
     /// A node of its own per call, up to timeline_limit per thread; then merged by call path.
     TIMEMORY_NOINLINE std::uint32_t insert_timeline(std::uint32_t parent, hash_value hash);
     TIMEMORY_NOINLINE void refresh_settings();
@@ -147,6 +156,8 @@ class thread_graph {
     std::uint32_t m_id;
     std::int64_t m_tid;
     std::atomic<bool> m_retired{false};
+    /// Taken by the owner on slow paths that move or resize what a reader copies, and by readers.
+    mutable std::mutex m_mutex;
 };
 
 namespace detail {
