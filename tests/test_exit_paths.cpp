@@ -148,6 +148,37 @@ TEST(ExitPaths, StackOverflowStillWritesTheOutputs) {
     fs::remove_all(dir);
 }
 
+// A worker thread that starts measuring after the handler is installed gets an alternate stack
+// of its own: its stack overflow writes the outputs too (its open region kept).
+TEST(ExitPaths, StackOverflowInAWorkerThreadStillWritesTheOutputs) {
+#if defined(__SANITIZE_ADDRESS__)
+    GTEST_SKIP() << "AddressSanitizer reports the stack overflow itself";
+#endif
+    const fs::path dir = fresh_dir("timemory-exit-overflow-worker");
+    const fs::path out = dir / "out";
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        start_child(out, {SIGSEGV}, "wall_clock");
+        if (std::freopen((dir / "stderr.txt").c_str(), "w", stderr) == nullptr) ::_exit(3);
+        std::thread worker{[] {
+            tim::region::push("overflowing-worker");
+            ::_exit(recurse(0) == 0 ? 4 : 5);  // not reached
+        }};
+        worker.join();
+        ::_exit(6);  // not reached
+    }
+    const int status = wait_child(child);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "exit status " << status << "\n"
+                                     << read_file(dir / "stderr.txt");
+    EXPECT_EQ(WTERMSIG(status), SIGSEGV);
+    const auto graph = child_test::graph_rows(out, "wall_clock", "wall");
+    ASSERT_EQ(graph.size(), 1u) << graph.dump(2) << "\n" << read_file(dir / "stderr.txt");
+    EXPECT_EQ(graph[0]["prefix"], ">>> overflowing-worker");
+    EXPECT_EQ(graph[0]["entry"]["laps"], 1);
+    fs::remove_all(dir);
+}
+
 // std::quick_exit runs no atexit handlers; at_quick_exit writes the outputs.
 TEST(ExitPaths, QuickExitWritesTheOutputs) {
     const fs::path dir = fresh_dir("timemory-exit-quick");

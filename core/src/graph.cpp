@@ -9,6 +9,7 @@
 #include "timemory/core/plugins.hpp"
 #include "timemory/core/registry.hpp"
 #include "timemory/core/settings.hpp"
+#include "timemory/core/signals.hpp"
 
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -64,6 +65,7 @@ thread_graph& create_this_thread_graph() {
     }
     this_thread_graph_ptr = graph;
     this_thread_retirer.graph = graph;
+    signals::prepare_this_thread();  // a stack overflow in this thread still writes the outputs
     return *graph;
 }
 

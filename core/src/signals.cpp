@@ -125,15 +125,33 @@ extern "C" void on_terminating_signal(int sig, siginfo_t* info, void*) {
     die_of(sig);
 }
 
+// A signal stack of this thread's own, unmapped when the thread ends (not for the main thread:
+// a handler may run on it during static destruction).
+struct alt_stack_owner {
+    void* memory = nullptr;
+    ~alt_stack_owner() {
+        if (memory == nullptr || ::syscall(SYS_gettid) == ::getpid()) return;
+        // Only if it is still ours (a sanitizer's runtime may own and free the thread's).
+        stack_t current{};
+        if (::sigaltstack(nullptr, &current) != 0 || current.ss_sp != memory) return;
+        stack_t off{};
+        off.ss_flags = SS_DISABLE;
+        if (::sigaltstack(&off, nullptr) == 0) ::munmap(memory, alt_stack_size);
+    }
+};
+
 // This thread's alternate signal stack: a stack overflow's SIGSEGV can run the handler then.
-void install_alt_stack() {
+// `replace_small`: one smaller than ours is replaced (enable()); else any that is there is kept
+// (a thread that starts measuring: a sanitizer's runtime frees its own at the thread's end).
+void install_alt_stack(bool replace_small) {
     thread_local bool done = false;
+    thread_local alt_stack_owner owner;
     if (done) return;
     done = true;
     stack_t current{};
     if (::sigaltstack(nullptr, &current) == 0 && !(current.ss_flags & SS_DISABLE) &&
-        current.ss_size >= alt_stack_size) {
-        return;  // one large enough is there already
+        (current.ss_size >= alt_stack_size || !replace_small)) {
+        return;  // large enough, or not ours to replace
     }
     void* mem = ::mmap(nullptr, alt_stack_size, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
@@ -145,9 +163,15 @@ void install_alt_stack() {
     stack_t alt{};
     alt.ss_sp = mem;
     alt.ss_size = alt_stack_size;
-    if (::sigaltstack(&alt, nullptr) != 0) ::munmap(mem, alt_stack_size);
-    // Kept until the process ends: a handler may run on it at any time.
+    if (::sigaltstack(&alt, nullptr) != 0) {
+        ::munmap(mem, alt_stack_size);
+        return;
+    }
+    // Freed at the thread's end unless it replaced another's (whose owner may free "its" own).
+    if (current.ss_flags & SS_DISABLE) owner.memory = mem;
 }
+
+std::atomic<bool> any_installed{false};
 
 }  // namespace
 
@@ -195,7 +219,7 @@ void enable(const std::vector<int>& signals) {
             "settings.disable_all_signals is on");
         return;
     }
-    install_alt_stack();
+    install_alt_stack(true);
     const auto& chosen =
         !signals.empty() ? signals : (s.enable_all_signals ? all_signals() : default_signals());
     for (int sig : chosen) {
@@ -208,7 +232,12 @@ void enable(const std::vector<int>& signals) {
         sigemptyset(&action.sa_mask);
         if (::sigaction(sig, &action, &previous[sig]) == 0) installed[sig] = true;
     }
+    any_installed.store(true);
     handling = false;
+}
+
+void prepare_this_thread() {
+    if (any_installed.load(std::memory_order_relaxed)) install_alt_stack(false);
 }
 
 void disable() {

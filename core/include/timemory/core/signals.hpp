@@ -3,7 +3,8 @@
 // what it measured. Opt-in (settings.enable_signal_handler, which tim::init applies by calling
 // enable(), or enable() directly): writing files from a signal handler is not async-signal-safe,
 // the same trade timemory 3 made. The handler runs on an alternate signal stack (installed for
-// the thread that calls enable()), so a stack overflow's SIGSEGV still writes the outputs.
+// the thread that calls enable() and for every thread that starts measuring afterwards), so a
+// stack overflow's SIGSEGV still writes the outputs.
 //
 // A signal that arrives while the outputs are being written (finalize, report, or the handler's
 // own finalize) does not cut the write short: the handler notes it and returns, the write
@@ -25,6 +26,9 @@ const std::vector<int>& all_signals();
 /// number. Does nothing (one warning) when settings.allow_signal_handler is off or
 /// settings.disable_all_signals is on.
 void enable(const std::vector<int>& signals = {});
+/// Give the calling thread an alternate signal stack if the handler is installed (each thread
+/// calls it when it starts measuring; a stack overflow there then still writes the outputs).
+void prepare_this_thread();
 /// Restore the handlers that were installed before enable().
 void disable();
 /// Signals whose handler is installed now.
