@@ -122,50 +122,25 @@ TEST(ExitPaths, SigtermWhileWritingCompletesEveryFileThenDies) {
     fs::remove_all(dir);
 }
 
-// Infinite recursion inside a region: the SIGSEGV of the overflow runs the handler on the
-// alternate stack, which writes the region, and the process dies of SIGSEGV.
-TEST(ExitPaths, StackOverflowStillWritesTheOutputs) {
-#if defined(__SANITIZE_ADDRESS__)
-    GTEST_SKIP() << "AddressSanitizer reports the stack overflow itself";
-#endif
-    const fs::path dir = fresh_dir("timemory-exit-overflow");
+// Infinite recursion inside a region `label`, on the main thread or on a worker that starts
+// measuring after the handler is installed (it gets an alternate stack of its own): the SIGSEGV
+// of the overflow runs the handler on the alternate stack, which writes the open region, and the
+// process dies of SIGSEGV.
+namespace {
+void expect_stack_overflow_writes(const char* label, bool in_worker) {
+    const fs::path dir = fresh_dir(std::string{"timemory-exit-"} + label);
     const fs::path out = dir / "out";
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
         start_child(out, {SIGSEGV}, "wall_clock");
         if (std::freopen((dir / "stderr.txt").c_str(), "w", stderr) == nullptr) ::_exit(3);
-        tim::region::push("overflowing");
-        ::_exit(recurse(0) == 0 ? 4 : 5);  // not reached
-    }
-    const int status = wait_child(child);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "exit status " << status;
-    EXPECT_EQ(WTERMSIG(status), SIGSEGV);
-    const auto graph = child_test::graph_rows(out, "wall_clock", "wall");
-    ASSERT_EQ(graph.size(), 1u) << graph.dump(2) << "\n" << read_file(dir / "stderr.txt");
-    EXPECT_EQ(graph[0]["prefix"], ">>> overflowing");
-    EXPECT_EQ(graph[0]["entry"]["laps"], 1);
-    fs::remove_all(dir);
-}
-
-// A worker thread that starts measuring after the handler is installed gets an alternate stack
-// of its own: its stack overflow writes the outputs too (its open region kept).
-TEST(ExitPaths, StackOverflowInAWorkerThreadStillWritesTheOutputs) {
-#if defined(__SANITIZE_ADDRESS__)
-    GTEST_SKIP() << "AddressSanitizer reports the stack overflow itself";
-#endif
-    const fs::path dir = fresh_dir("timemory-exit-overflow-worker");
-    const fs::path out = dir / "out";
-    const pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-        start_child(out, {SIGSEGV}, "wall_clock");
-        if (std::freopen((dir / "stderr.txt").c_str(), "w", stderr) == nullptr) ::_exit(3);
-        std::thread worker{[] {
-            tim::region::push("overflowing-worker");
+        const auto overflow = [label] {
+            tim::region::push(label);
             ::_exit(recurse(0) == 0 ? 4 : 5);  // not reached
-        }};
-        worker.join();
+        };
+        if (!in_worker) overflow();
+        std::thread{overflow}.join();
         ::_exit(6);  // not reached
     }
     const int status = wait_child(child);
@@ -174,9 +149,24 @@ TEST(ExitPaths, StackOverflowInAWorkerThreadStillWritesTheOutputs) {
     EXPECT_EQ(WTERMSIG(status), SIGSEGV);
     const auto graph = child_test::graph_rows(out, "wall_clock", "wall");
     ASSERT_EQ(graph.size(), 1u) << graph.dump(2) << "\n" << read_file(dir / "stderr.txt");
-    EXPECT_EQ(graph[0]["prefix"], ">>> overflowing-worker");
+    EXPECT_EQ(graph[0]["prefix"], std::string{">>> "} + label);
     EXPECT_EQ(graph[0]["entry"]["laps"], 1);
     fs::remove_all(dir);
+}
+}  // namespace
+
+TEST(ExitPaths, StackOverflowStillWritesTheOutputs) {
+#if defined(__SANITIZE_ADDRESS__)
+    GTEST_SKIP() << "AddressSanitizer reports the stack overflow itself";
+#endif
+    expect_stack_overflow_writes("overflowing", false);
+}
+
+TEST(ExitPaths, StackOverflowInAWorkerThreadStillWritesTheOutputs) {
+#if defined(__SANITIZE_ADDRESS__)
+    GTEST_SKIP() << "AddressSanitizer reports the stack overflow itself";
+#endif
+    expect_stack_overflow_writes("overflowing-worker", true);
 }
 
 // std::quick_exit runs no atexit handlers; at_quick_exit writes the outputs.
