@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 #include <algorithm>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <tuple>
@@ -167,13 +168,18 @@ struct retired_results {
     std::mutex mutex;
     tree_builder merged{true};  // collapse as each thread asked when it ended
 };
-// Threads may end during static destruction: never destroyed.
-retired_results*& retired_pointer() {
-    static retired_results* instance = new retired_results{};
-    return instance;
+// Threads may end during static destruction: never destroyed. The last store is the live one;
+// a forked child starts a fresh one (the parent's is kept, untouched: see reset_retired_in_child).
+std::vector<std::unique_ptr<retired_results>>& retired_stores() {
+    static auto* stores = [] {
+        auto* v = new std::vector<std::unique_ptr<retired_results>>{};
+        v->push_back(std::make_unique<retired_results>());
+        return v;
+    }();
+    return *stores;
 }
 retired_results& retired() {
-    return *retired_pointer();
+    return *retired_stores().back();
 }
 }  // namespace
 
@@ -191,7 +197,7 @@ void add_retired(tree_builder& into) {
 
 void reset_retired_in_child() {
     // Its lock may have been held by a thread that does not exist in the child: a fresh store.
-    retired_pointer() = new retired_results{};
+    retired_stores().push_back(std::make_unique<retired_results>());
 }
 
 void clear_retired() {
