@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace tim {
 
@@ -36,18 +38,21 @@ void frame_stack::restart_all() noexcept {
 
 namespace {
 
-// Close every stack's frames (innermost first within each stack, the stacks in reverse order of
-// creation), one warning per stack that had some. Returns the total.
+// Close what is left on every stack (innermost first within each stack, the stacks in reverse
+// order of creation) and warn once per stack that closed some, counting `closed[i]` frames of
+// stack i closed before. Returns the total.
 template <typename Entries>
-std::size_t close_stacks(Entries& entries, std::string_view when) {
+std::size_t close_stacks(Entries& entries, std::string_view when, std::vector<std::size_t> closed) {
+    closed.resize(entries.size(), 0);
     std::size_t total = 0;
-    for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
-        const std::size_t closed = it->stack->close_all();
-        if (closed != 0) {
-            log::warning(closed, " ", it->stack->owner(), "(s) still open ", when,
+    for (std::size_t i = entries.size(); i-- > 0;) {
+        auto& stack = *entries[i].stack;
+        closed[i] += stack.close_all();
+        if (closed[i] != 0) {
+            log::warning(closed[i], " ", stack.owner(), "(s) still open ", when,
                          " were closed so their time is kept");
         }
-        total += closed;
+        total += closed[i];
     }
     return total;
 }
@@ -70,7 +75,7 @@ struct thread_frame_stacks {
     std::vector<entry> entries;
 
     ~thread_frame_stacks() {
-        close_stacks(entries, "when their thread ended");
+        close_stacks(entries, "when their thread ended", {});
         for (auto& e : entries) *e.slot = nullptr;
         this_thread_stacks_gone = true;
     }
@@ -98,23 +103,23 @@ namespace detail {
 
 thread_local open_scope* this_thread_scopes TIMEMORY_INITIAL_EXEC = nullptr;
 
-void unlink_scope_slow(open_scope& scope) noexcept {
+namespace {
+// The link that points at `scope` in this thread's list (nullptr: not linked).
+open_scope** link_to(const open_scope& scope) noexcept {
     for (open_scope** link = &this_thread_scopes; *link != nullptr; link = &(*link)->outer) {
-        if (*link == &scope) {
-            *link = scope.outer;
-            return;
-        }
+        if (*link == &scope) return link;
     }
+    return nullptr;
+}
+}  // namespace
+
+void unlink_scope_slow(open_scope& scope) noexcept {
+    if (open_scope** link = link_to(scope)) *link = scope.outer;
 }
 
 void relink_scope(open_scope& from, open_scope& to) noexcept {
     to.outer = from.outer;
-    for (open_scope** link = &this_thread_scopes; *link != nullptr; link = &(*link)->outer) {
-        if (*link == &from) {
-            *link = &to;
-            return;
-        }
-    }
+    if (open_scope** link = link_to(from)) *link = &to;
 }
 
 }  // namespace detail
@@ -151,15 +156,7 @@ std::size_t close_thread_frames(std::string_view when) {
         ++scopes;
     }
     std::size_t total = scopes;
-    for (std::size_t i = stacks; i-- > 0;) {
-        auto& stack = *(*entries)[i].stack;
-        closed[i] += stack.close_all();
-        if (closed[i] != 0) {
-            log::warning(closed[i], " ", stack.owner(), "(s) still open ", when,
-                         " were closed so their time is kept");
-        }
-        total += closed[i];
-    }
+    if (entries != nullptr) total += close_stacks(*entries, when, std::move(closed));
     if (scopes != 0) {
         log::warning(scopes, " scope(s) still open ", when, " were closed so their time is kept");
     }

@@ -46,11 +46,11 @@ void write(std::string_view level, const std::string& message, const std::string
     auto& s = shared();
     std::lock_guard<std::mutex> lock{s.mutex};
     if (level == "warning" || level == "error") {
-        auto& r = s.kinds[{std::string{level}, kind.empty() ? message : kind}];
+        const std::string& key = kind.empty() ? message : kind;
+        auto& r = s.kinds[{std::string{level}, key}];
         if (r.printed >= repeat_limit) {
             if (r.suppressed++ == 0)
-                print(level, "further " + std::string{level} + "s like '" +
-                                 (kind.empty() ? message : kind) +
+                print(level, "further " + std::string{level} + "s like '" + key +
                                  "' are counted, not printed; the count is given at finalize");
             return;
         }

@@ -7,10 +7,8 @@
 #include "timemory/core/registry.hpp"
 #include "timemory/core/settings.hpp"
 
-#include <unistd.h>
 #include <algorithm>
 #include <mutex>
-#include <set>
 #include <utility>
 
 namespace tim {
@@ -32,9 +30,7 @@ void add_subtree_totals(result_tree& tree) {
         for (auto index : rolled) {
             auto it = tree.nodes[i].data.find(index);
             if (it == tree.nodes[i].data.end()) continue;
-            auto& total = up[index];
-            total.resize(std::max(total.size(), it->second.size()));
-            for (std::size_t v = 0; v < it->second.size(); ++v) total[v].merge(it->second[v]);
+            accumulator::merge_into(up[index], it->second.data(), it->second.size());
         }
     }
 }

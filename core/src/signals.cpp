@@ -99,24 +99,20 @@ bool wait_for_writer(int seconds) {
 extern "C" void on_terminating_signal(int sig, siginfo_t* info, void*) {
     const pid_t w = writer.load();
     if (w == 0) write_final_outputs_and_die(sig);
+    if (!cannot_resume(sig, info)) {
+        // A write is under way (this thread's or another's): let it complete; write_scope's
+        // end dies of the signal.
+        int none = 0;
+        pending.compare_exchange_strong(none, sig);
+        return;
+    }
     if (w == this_tid()) {
-        if (!cannot_resume(sig, info)) {
-            // Interrupted the write: let it complete; write_scope's end dies of the signal.
-            int none = 0;
-            pending.compare_exchange_strong(none, sig);
-            return;
-        }
         say_caught(sig,
                    " while writing the outputs; the files written so far are complete, "
                    "the others are missing\n");
         die_of(sig);
     }
     // Another thread writes the outputs.
-    if (!cannot_resume(sig, info)) {
-        int none = 0;
-        pending.compare_exchange_strong(none, sig);
-        return;
-    }
     if (wait_for_writer(60)) {
         say_caught(sig, " while the outputs were written; they are complete, exiting\n");
     } else {
@@ -130,7 +126,7 @@ extern "C" void on_terminating_signal(int sig, siginfo_t* info, void*) {
 struct alt_stack_owner {
     void* memory = nullptr;
     ~alt_stack_owner() {
-        if (memory == nullptr || ::syscall(SYS_gettid) == ::getpid()) return;
+        if (memory == nullptr || this_tid() == ::getpid()) return;
         // Only if it is still ours (a sanitizer's runtime may own and free the thread's).
         stack_t current{};
         if (::sigaltstack(nullptr, &current) != 0 || current.ss_sp != memory) return;

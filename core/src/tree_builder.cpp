@@ -13,6 +13,13 @@
 
 namespace tim::detail {
 
+namespace {
+// A merged node's first entry is the earliest of its sources' (0: not known).
+void keep_earliest(std::int64_t& start_ns, std::int64_t other) noexcept {
+    if (start_ns == 0 || (other != 0 && other < start_ns)) start_ns = other;
+}
+}  // namespace
+
 bool tree_builder::edge_key::operator<(const edge_key& o) const noexcept {
     return std::tie(parent, hash, discriminator) < std::tie(o.parent, o.hash, o.discriminator);
 }
@@ -77,17 +84,13 @@ void tree_builder::add_graph(const graph_snapshot& graph, bool collapse) {
         auto& rn = m_tree.nodes[r];
         rn.tids.insert(tid);
         rn.pids.insert(pid);
-        if (rn.start_ns == 0 || (gn.start_ns != 0 && gn.start_ns < rn.start_ns)) {
-            rn.start_ns = gn.start_ns;
-        }
+        keep_earliest(rn.start_ns, gn.start_ns);
         const accumulator* values = graph.values.data() + i * graph.columns;
         for (const auto& c : columns) {
             const accumulator* first = values + c.first;
             if (std::all_of(first, first + c.count, [](const accumulator& a) { return a.empty(); }))
                 continue;
-            auto& acc = rn.data[c.index];
-            acc.resize(std::max<std::size_t>(acc.size(), c.count));
-            for (unsigned v = 0; v < c.count; ++v) acc[v].merge(first[v]);
+            accumulator::merge_into(rn.data[c.index], first, c.count);
         }
     }
     for (std::size_t k = 1; k < graph.open.size(); ++k) {
@@ -123,13 +126,9 @@ void tree_builder::add_tree(const tree_builder& other) {
         auto& rn = m_tree.nodes[r];
         rn.tids.insert(on.tids.begin(), on.tids.end());
         rn.pids.insert(on.pids.begin(), on.pids.end());
-        if (rn.start_ns == 0 || (on.start_ns != 0 && on.start_ns < rn.start_ns)) {
-            rn.start_ns = on.start_ns;
-        }
+        keep_earliest(rn.start_ns, on.start_ns);
         for (const auto& [index, values] : on.data) {
-            auto& acc = rn.data[index];
-            acc.resize(std::max(acc.size(), values.size()));
-            for (std::size_t v = 0; v < values.size(); ++v) acc[v].merge(values[v]);
+            accumulator::merge_into(rn.data[index], values.data(), values.size());
         }
     }
     for (const auto& [id, entry] : other.m_maps) {
@@ -149,9 +148,7 @@ void tree_builder::add_external(const external_record& rec) {
     std::size_t target = known ? it->second.first[node_index] : 0;
     if (rec.child != 0) target = child(target, rec.child, {});
     auto& node = m_tree.nodes[target];
-    auto& acc = node.data[rec.component];
-    acc.resize(std::max(acc.size(), rec.values.size()));
-    for (std::size_t v = 0; v < rec.values.size(); ++v) acc[v].merge(rec.values[v]);
+    accumulator::merge_into(node.data[rec.component], rec.values.data(), rec.values.size());
     if (known) {
         // The work belongs to the thread that owns the node (it launched the kernel).
         node.tids.insert(it->second.second);

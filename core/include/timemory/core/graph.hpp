@@ -96,10 +96,6 @@ class thread_graph {
     bool pop_label(hash_value hash);
 
     std::uint32_t current() const noexcept { return m_stack.back(); }
-    /// The open nodes, root (0) first: the innermost open node and its ancestors. From another
-    /// thread only under the graph's lock (graph_access::snapshot, open_hashes): it reads a
-    /// published copy of the top of the stack, then parent links, while this one pushes and pops.
-    std::vector<std::uint32_t> open_nodes() const;
     std::size_t stack_depth() const noexcept { return m_stack.size() - 1; }
     std::uint32_t id() const noexcept { return m_id; }
     std::int64_t tid() const noexcept { return m_tid; }
@@ -119,6 +115,10 @@ class thread_graph {
 
   private:
     friend struct graph_access;
+    /// The open nodes, root (0) first: the innermost open node and its ancestors. Called under
+    /// the graph's lock by graph_access (snapshot, open_hashes) from any thread: it reads the
+    /// published top of the stack, then parent links, while the owner pushes and pops.
+    std::vector<std::uint32_t> open_nodes() const;
     TIMEMORY_NOINLINE std::uint32_t find_or_insert(std::uint32_t parent, hash_value hash);
     TIMEMORY_NOINLINE std::uint32_t insert(std::uint32_t parent, hash_value hash,
                                            bool unique = false);

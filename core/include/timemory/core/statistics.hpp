@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 namespace tim {
 
@@ -68,6 +69,13 @@ struct accumulator {
         sum += other.sum;
         min = std::min(min, other.min);
         max = std::max(max, other.max);
+    }
+
+    /// Merge `n` accumulators into `into` value by value, growing it to `n` as needed.
+    static void merge_into(std::vector<accumulator>& into, const accumulator* from,
+                           std::size_t n) noexcept {
+        if (into.size() < n) into.resize(n);
+        for (std::size_t v = 0; v < n; ++v) into[v].merge(from[v]);
     }
 
     bool empty() const noexcept { return count == 0; }
