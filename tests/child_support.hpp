@@ -1,7 +1,11 @@
 // Shared by the tests that run a program in a forked child and read back the files it wrote
-// (test_exit_paths.cpp, test_open_scopes.cpp, test_fork.cpp): a fresh folder per test process,
-// the child's exit status, and the rows of a component's <label>.json.
+// (test_exit_paths.cpp, test_open_scopes.cpp, test_fork.cpp, ...): a fresh folder per test
+// process, a fresh start as a program's, the child's exit status, and the rows of a component's
+// <label>.json.
 #pragma once
+
+#include "timemory/core/manager.hpp"
+#include "timemory/core/settings.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -12,6 +16,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace child_test {
 
@@ -23,6 +28,19 @@ inline fs::path fresh_dir(const std::string& name) {
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir;
+}
+
+/// In the child, a fresh start as a program's (when the whole test binary runs in one process, an
+/// earlier test may have finalized it, or turned outputs off): init as `argv0`, every output
+/// file written to `out` at finalize or exit, nothing on the console.
+inline void start_program(const std::string& argv0, const fs::path& out) {
+    tim::init(std::vector<std::string>{argv0});
+    auto& s = tim::settings::instance();
+    s.output_path = out.string();
+    s.auto_output = true;
+    s.file_output = true;
+    s.cout_output = false;
+    s.changed();
 }
 
 /// The whole file ("" when missing).

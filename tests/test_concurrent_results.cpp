@@ -11,6 +11,8 @@
 
 #include "test_support.hpp"
 
+#include "child_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -159,13 +161,7 @@ namespace {
 // The program that exits while its detached threads still create nodes (run in a fresh process,
 // below: a forked child of a threaded process may not start threads under ThreadSanitizer).
 [[noreturn]] void exit_while_threads_record(const fs::path& dir) {
-    tim::init(std::vector<std::string>{"/x/exit_with_threads"});
-    auto& s = tim::settings::instance();
-    s.output_path = dir.string();
-    s.auto_output = true;
-    s.file_output = true;
-    s.cout_output = false;
-    s.changed();
+    child_test::start_program("/x/exit_with_threads", dir);
     tim::clear_results();
     static std::atomic<int> started{0};
     for (int w = 0; w < 4; ++w) {

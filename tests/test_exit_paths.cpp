@@ -32,11 +32,7 @@ namespace {
 // A child as a program starts: fresh outputs to `out`, the handler on for `signals`.
 void start_child(const fs::path& out, const std::vector<int>& signals, const char* components) {
     tim::signals::disable();  // nothing inherited from earlier tests of this process
-    tim::init(std::vector<std::string>{"/x/test_exit_paths"});
-    auto& s = tim::settings::instance();
-    s.output_path = out.string();
-    s.cout_output = false;
-    s.changed();
+    child_test::start_program("/x/test_exit_paths", out);
     if (!signals.empty()) tim::signals::enable(signals);
     tim::region::set_default(components);
 }

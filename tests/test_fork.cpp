@@ -46,10 +46,8 @@ void burn_cpu(double seconds) {
 // normally; the parent closes A after the child ended and finalizes. Writes the child's pid to
 // dir/child.pid; exits 0 if every step worked, 4 if the child wrote into the parent's folder.
 [[noreturn]] void run_program(const fs::path& dir, bool fork_output) {
-    tim::init(std::vector<std::string>{"/x/test_fork"});
+    child_test::start_program("/x/test_fork", dir / "out");
     auto& s = tim::settings::instance();
-    s.output_path = (dir / "out").string();
-    s.cout_output = false;
     s.fork_output = fork_output;
     s.changed();
     tim::region::set_default("wall_clock,cpu_clock");

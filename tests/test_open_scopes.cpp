@@ -31,11 +31,7 @@ using child_test::wait_child;
 namespace {
 
 void start_child(const fs::path& out, const fs::path& err) {
-    tim::init(std::vector<std::string>{"/x/test_open_scopes"});
-    auto& s = tim::settings::instance();
-    s.output_path = out.string();
-    s.cout_output = false;
-    s.changed();
+    child_test::start_program("/x/test_open_scopes", out);
     tim::region::set_default("wall_clock");
     if (std::freopen(err.c_str(), "w", stderr) == nullptr) ::_exit(3);
 }

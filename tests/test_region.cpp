@@ -9,6 +9,8 @@
 
 #include "test_support.hpp"
 
+#include "child_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -324,13 +326,7 @@ TEST(Manager, RegionStillOpenWhenMainReturnsIsWritten) {
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
-        tim::init(std::vector<std::string>{"/x/open_at_exit"});
-        auto& s = tim::settings::instance();
-        s.output_path = dir.string();
-        s.auto_output = true;
-        s.file_output = true;
-        s.cout_output = false;
-        s.changed();
+        child_test::start_program("/x/open_at_exit", dir);
         tim::clear_results();
         tim::region::set_default("wall_clock");
         tim::region::push("left-open-at-exit");

@@ -3,6 +3,8 @@
 // The umbrella header alone: it must declare tim::signals too.
 #include "timemory/timemory.hpp"
 
+#include "child_support.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -28,14 +30,7 @@ TEST(Signals, TerminatingSignalWritesOutputsThenDiesOfIt) {
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
-        // A fresh start, as a program's: when the whole test binary runs in one process, an
-        // earlier test may have finalized it (a finalized process has written its outputs already
-        // and records nothing more; the fork would inherit that).
-        tim::init(std::vector<std::string>{"/x/test_signals"});
-        auto& s = tim::settings::instance();
-        s.output_path = dir.string();
-        s.cout_output = false;
-        s.changed();
+        child_test::start_program("/x/test_signals", dir);
         tim::signals::enable({SIGTERM});
         tim::region::set_default("wall_clock");
         tim::region::push("interrupted-work");  // still open when the signal arrives
@@ -65,11 +60,7 @@ TEST(Signals, ASignalAfterFinalizeNamesTheRegionsMeasuredSince) {
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
-        tim::init(std::vector<std::string>{"/x/test_signals"});
-        auto& s = tim::settings::instance();
-        s.output_path = (dir / "out").string();
-        s.cout_output = false;
-        s.changed();
+        child_test::start_program("/x/test_signals", dir / "out");
         tim::signals::enable({SIGTERM});
         tim::region::set_default("wall_clock");
         tim::region::push("before");
