@@ -11,6 +11,7 @@ packages=(
     nlohmann-json3-dev                     # JSON outputs
     libpapi-dev                            # hardware counters (optional at build time)
     python3-dev pybind11-dev               # Python bindings (optional at build time)
+    libopenmpi-dev openmpi-bin             # MPI plugin, PMPI wrappers and the mpirun tests
 )
 
 missing=()
@@ -22,8 +23,9 @@ done
 
 # Python packages the examples and the test suite import, for the python3 on PATH (the one CMake
 # finds), as "import-name:pip-name" pairs. numpy: the profiler/tracer examples of timemory 3's
-# Python documentation; hatchet: the test that loads our .tree.json files.
-pip_packages=(pytest:pytest numpy:numpy hatchet:llnl-hatchet)
+# Python documentation; hatchet: the test that loads our .tree.json files; mpi4py: the Python
+# MPI tests.
+pip_packages=(pytest:pytest numpy:numpy hatchet:llnl-hatchet mpi4py:mpi4py)
 
 install_pip_packages() {
     command -v python3 >/dev/null 2>&1 || return 0
