@@ -1,0 +1,1 @@
+// Fortran wrappers: added below

@@ -1,0 +1,39 @@
+# libtimemory-mpip (MPI call timing): 2-rank jobs whose output files are read back and checked
+# exactly (mpip/check_mpip_output.cpp). Skipped, with a message, in a build without MPI.
+if(NOT TARGET timemory-mpip)
+    message(STATUS "MPI call timing tests skipped: MPI not found (or TIMEMORY_USE_MPI=OFF)")
+    return()
+endif()
+
+set(_mpip_dir ${CMAKE_CURRENT_SOURCE_DIR}/mpip)
+# The same program twice: with regions, linked against the wrappers (before libmpi), and plain.
+add_executable(timemory-mpip-exchange ${_mpip_dir}/mpip_exchange.c)
+target_compile_definitions(timemory-mpip-exchange PRIVATE TIMEMORY_MPIP_REGIONS)
+target_link_libraries(timemory-mpip-exchange PRIVATE timemory::mpip timemory::timemory MPI::MPI_C)
+add_executable(timemory-mpip-exchange-plain ${_mpip_dir}/mpip_exchange.c)
+target_link_libraries(timemory-mpip-exchange-plain PRIVATE MPI::MPI_C)
+add_executable(timemory-mpip-check ${_mpip_dir}/check_mpip_output.cpp)
+target_link_libraries(timemory-mpip-check PRIVATE nlohmann_json::nlohmann_json)
+
+set(_mpip_env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+              TIMEMORY_SUPPRESS_CONFIG=ON)
+# timemory_add_mpip_test(<name> <output folder> <preload: library or -> <check mode> <program>)
+function(timemory_add_mpip_test name folder preload mode program)
+    set(_out ${CMAKE_CURRENT_BINARY_DIR}/${folder})
+    add_test(NAME ${name}
+             COMMAND sh ${_mpip_dir}/run_mpi.sh ${MPIEXEC_EXECUTABLE} ${_out} ${preload}
+                     "$<TARGET_FILE:timemory-mpip-check> ${_out} ${mode}" -- ${program})
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "${_mpip_env};${ARGN}" TIMEOUT 180
+                                            LABELS mpi PASS_REGULAR_EXPRESSION "output \\(${mode}\\): ok")
+endfunction()
+
+# The regions measure mpi_bytes too: they show the bytes of the calls inside them.
+timemory_add_mpip_test(Mpip.LinkedCallsAreChildRowsWithExactBytes mpip-linked - regions
+                       $<TARGET_FILE:timemory-mpip-exchange>
+                       TIMEMORY_COMPONENTS=wall_clock,mpi_bytes)
+timemory_add_mpip_test(Mpip.PreloadedIntoUnmodifiedProgram mpip-preload
+                       $<TARGET_FILE:timemory-mpip> preload
+                       $<TARGET_FILE:timemory-mpip-exchange-plain>)
+timemory_add_mpip_test(Mpip.PermitListAndComponents mpip-permit - permit
+                       $<TARGET_FILE:timemory-mpip-exchange> TIMEMORY_MPIP_PERMIT_LIST=MPI_Send,recv
+                       TIMEMORY_MPIP_COMPONENTS=mpi_bytes TIMEMORY_COMPONENTS=wall_clock,mpi_bytes)
