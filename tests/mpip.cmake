@@ -37,3 +37,16 @@ timemory_add_mpip_test(Mpip.PreloadedIntoUnmodifiedProgram mpip-preload
 timemory_add_mpip_test(Mpip.PermitListAndComponents mpip-permit - permit
                        $<TARGET_FILE:timemory-mpip-exchange> TIMEMORY_MPIP_PERMIT_LIST=MPI_Send,recv
                        TIMEMORY_MPIP_COMPONENTS=mpi_bytes TIMEMORY_COMPONENTS=wall_clock,mpi_bytes)
+
+# Fortran `use mpi` calls reach the wrappers through mpi_send_ & co (preloaded).
+if(CMAKE_Fortran_COMPILER)
+    find_package(MPI QUIET COMPONENTS Fortran)
+endif()
+if(TARGET MPI::MPI_Fortran)
+    add_executable(timemory-mpip-fortran ${_mpip_dir}/mpip_fortran.f90)
+    target_link_libraries(timemory-mpip-fortran PRIVATE MPI::MPI_Fortran)
+    timemory_add_mpip_test(Mpip.FortranUseMpiPreloaded mpip-fortran $<TARGET_FILE:timemory-mpip>
+                           fortran $<TARGET_FILE:timemory-mpip-fortran>)
+else()
+    message(STATUS "MPI call timing from Fortran not tested: no Fortran compiler or MPI Fortran")
+endif()

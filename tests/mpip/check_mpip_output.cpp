@@ -1,7 +1,8 @@
 // Reads back what mpip_exchange.c's two ranks wrote (<dir>/rank-<r>/) and checks the MPI rows and
 // their bytes exactly. Modes: "regions" (linked, rows under the program's regions), "preload" (an
 // unmodified program: rows at the top), "permit" (TIMEMORY_MPIP_PERMIT_LIST=MPI_Send,recv and
-// TIMEMORY_MPIP_COMPONENTS=mpi_bytes); regions measure wall_clock,mpi_bytes except in "preload".
+// TIMEMORY_MPIP_COMPONENTS=mpi_bytes), "fortran" (mpip_fortran.f90, preloaded); regions measure
+// wall_clock,mpi_bytes except in "preload".
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -75,7 +76,7 @@ void expect_absent(const rows& got, const std::string& where, const std::string&
 
 int main(int argc, char** argv) {
     if (argc != 3) {
-        std::fprintf(stderr, "usage: %s <output dir> regions|preload|permit\n", argv[0]);
+        std::fprintf(stderr, "usage: %s <output dir> regions|preload|permit|fortran\n", argv[0]);
         return 2;
     }
     const std::string dir = argv[1];
@@ -90,6 +91,13 @@ int main(int argc, char** argv) {
         const std::string p2p = rank == 0 ? "MPI_Send" : "MPI_Recv";
         const std::string other = rank == 0 ? "MPI_Recv" : "MPI_Send";
         const row moved = rank == 0 ? row{1, send, 0} : row{1, 0, send};
+        if (mode == "fortran") {  // mpip_fortran.f90: Send/Recv, Allreduce, Bcast, Barrier
+            expect(bytes, where, p2p, moved);
+            expect(bytes, where, "MPI_Allreduce", {1, reduce, reduce});
+            expect(bytes, where, "MPI_Bcast", rank == 0 ? row{1, bcast, 0} : row{1, 0, bcast});
+            expect(bytes, where, "MPI_Barrier", {1, 0, 0});
+            continue;
+        }
         if (mode == "permit") {
             expect(bytes, where, "exchange", moved);
             expect(bytes, where, "exchange/" + p2p, moved);
