@@ -15,8 +15,16 @@ target_link_libraries(timemory-mpip-exchange-plain PRIVATE MPI::MPI_C)
 add_executable(timemory-mpip-check ${_mpip_dir}/check_mpip_output.cpp)
 target_link_libraries(timemory-mpip-check PRIVATE nlohmann_json::nlohmann_json)
 
-set(_mpip_env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-              TIMEMORY_SUPPRESS_CONFIG=ON)
+# LeakSanitizer (the ASan stage): what the MPI libraries keep for the life of the process is theirs.
+set(_mpip_env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 TIMEMORY_SUPPRESS_CONFIG=ON
+              LSAN_OPTIONS=suppressions=${_mpip_dir}/lsan.supp:fast_unwind_on_malloc=0)
+# A sanitized library is preloaded after its sanitizer's runtime, which must come first.
+set(_mpip_preload $<TARGET_FILE:timemory-mpip>)
+if(TIMEMORY_SANITIZER STREQUAL "address")
+    execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=libasan.so
+                    OUTPUT_VARIABLE _asan_runtime OUTPUT_STRIP_TRAILING_WHITESPACE)
+    set(_mpip_preload "${_asan_runtime}:${_mpip_preload}")
+endif()
 # timemory_add_mpip_test(<name> <output folder> <preload: library or -> <check mode> <program>)
 function(timemory_add_mpip_test name folder preload mode program)
     set(_out ${CMAKE_CURRENT_BINARY_DIR}/${folder})
@@ -31,11 +39,10 @@ endfunction()
 timemory_add_mpip_test(Mpip.LinkedCallsAreChildRowsWithExactBytes mpip-linked - regions
                        $<TARGET_FILE:timemory-mpip-exchange>
                        TIMEMORY_COMPONENTS=wall_clock,mpi_bytes)
-timemory_add_mpip_test(Mpip.PreloadedIntoUnmodifiedProgram mpip-preload
-                       $<TARGET_FILE:timemory-mpip> preload
+timemory_add_mpip_test(Mpip.PreloadedIntoUnmodifiedProgram mpip-preload ${_mpip_preload} preload
                        $<TARGET_FILE:timemory-mpip-exchange-plain>)
 timemory_add_mpip_test(Mpip.PermitListAndComponents mpip-permit - permit
-                       $<TARGET_FILE:timemory-mpip-exchange> TIMEMORY_MPIP_PERMIT_LIST=MPI_Send,recv
+                       $<TARGET_FILE:timemory-mpip-exchange> TIMEMORY_MPIP_PERMIT_LIST=MPI_Send,recv,MPI_Sendd
                        TIMEMORY_MPIP_COMPONENTS=mpi_bytes TIMEMORY_COMPONENTS=wall_clock,mpi_bytes)
 
 # Fortran `use mpi` calls reach the wrappers through mpi_send_ & co (preloaded).
@@ -45,8 +52,7 @@ endif()
 if(TARGET MPI::MPI_Fortran)
     add_executable(timemory-mpip-fortran ${_mpip_dir}/mpip_fortran.f90)
     target_link_libraries(timemory-mpip-fortran PRIVATE MPI::MPI_Fortran)
-    timemory_add_mpip_test(Mpip.FortranUseMpiPreloaded mpip-fortran $<TARGET_FILE:timemory-mpip>
-                           fortran $<TARGET_FILE:timemory-mpip-fortran>)
+    timemory_add_mpip_test(Mpip.FortranUseMpiPreloaded mpip-fortran ${_mpip_preload} fortran $<TARGET_FILE:timemory-mpip-fortran>)
 else()
     message(STATUS "MPI call timing from Fortran not tested: no Fortran compiler or MPI Fortran")
 endif()

@@ -1,12 +1,13 @@
 // Reads back what mpip_exchange.c's two ranks wrote (<dir>/rank-<r>/) and checks the MPI rows and
 // their bytes exactly. Modes: "regions" (linked, rows under the program's regions), "preload" (an
-// unmodified program: rows at the top), "permit" (TIMEMORY_MPIP_PERMIT_LIST=MPI_Send,recv and
-// TIMEMORY_MPIP_COMPONENTS=mpi_bytes), "fortran" (mpip_fortran.f90, preloaded); regions measure
+// unmodified program: rows at the top), "permit" (TIMEMORY_MPIP_PERMIT_LIST=MPI_Send,recv,MPI_Sendd
+// and TIMEMORY_MPIP_COMPONENTS=mpi_bytes), "fortran" (mpip_fortran.f90, preloaded); regions measure
 // wall_clock,mpi_bytes except in "preload".
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -107,6 +108,13 @@ int main(int argc, char** argv) {
             const rows wall = read_rows(base + "wall.json", "wall_clock", false);
             expect(wall, where, "exchange", {1}, false);
             expect_absent(wall, where, "exchange/" + p2p);
+            // The misspelt name in the permit list is warned, naming it.
+            std::ifstream log{dir + "/job.log"};
+            const std::string text{std::istreambuf_iterator<char>{log}, {}};
+            if (text.find("TIMEMORY_MPIP_PERMIT_LIST: unknown MPI call 'MPI_Sendd' ignored; did "
+                          "you mean: MPI_Send") == std::string::npos) {
+                fail("no warning about 'MPI_Sendd' in " + dir + "/job.log");
+            }
             continue;
         }
         const std::string exchange = mode == "regions" ? "exchange/" : "";

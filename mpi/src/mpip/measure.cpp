@@ -2,6 +2,7 @@
 // the mpi_bytes component, and the rows. See measure.hpp.
 #include "measure.hpp"
 
+#include "timemory/core/close_matches.hpp"
 #include "timemory/core/component_set.hpp"
 #include "timemory/core/label.hpp"
 #include "timemory/core/log.hpp"
@@ -11,6 +12,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <exception>
+#include <iterator>
 #include <mutex>
 
 namespace tim::mpip {
@@ -150,6 +152,21 @@ void register_bytes_component() {
     g_bytes = registry::at(registry::add(std::move(info)));
 }
 
+// One warning per unknown name, with the close matches, else every call that can be wrapped.
+void warn_unknown_calls(std::string_view variable, const std::vector<std::string>& names) {
+    const std::vector<std::string> calls{std::begin(call_names), std::end(call_names)};
+    for (const auto& name : names) {
+        const auto close = close_matches(name, calls);
+        std::string hint = did_you_mean(close);
+        if (close.empty()) {
+            hint = " (calls that can be wrapped:";
+            for (const auto& call : calls) hint.append(" ").append(call);
+            hint += ")";
+        }
+        log::warning(variable, ": unknown MPI call '", name, "' ignored", hint);
+    }
+}
+
 // At load: the rows' labels, the selection of calls and the bytes component. An exception
 // escaping a static initialiser would end the program, so a failure is reported and the library
 // forwards every call unmeasured.
@@ -160,20 +177,11 @@ struct registrar {
             register_bytes_component();
             const char* permit = std::getenv("TIMEMORY_MPIP_PERMIT_LIST");
             const char* reject = std::getenv("TIMEMORY_MPIP_REJECT_LIST");
-            std::vector<std::string> unknown;
-            const auto selected = select_calls(permit ? permit : "", reject ? reject : "", unknown);
-            if (!unknown.empty()) {
-                std::string valid;
-                for (auto name : call_names) valid.append(" ").append(name);
-                std::string bad;
-                for (const auto& name : unknown) {
-                    bad.append(bad.empty() ? "'" : ", '").append(name).append("'");
-                }
-                log::warning(
-                    "TIMEMORY_MPIP_PERMIT_LIST / TIMEMORY_MPIP_REJECT_LIST: unknown MPI "
-                    "call ",
-                    bad, " ignored (wrapped calls:", valid, ")");
-            }
+            std::vector<std::string> unknown[2];
+            const auto selected =
+                select_calls(permit ? permit : "", reject ? reject : "", unknown[0], unknown[1]);
+            warn_unknown_calls("TIMEMORY_MPIP_PERMIT_LIST", unknown[0]);
+            warn_unknown_calls("TIMEMORY_MPIP_REJECT_LIST", unknown[1]);
             g_wrapped = selected;
             // A program that never initialises timemory (the wrappers preloaded into an
             // unmodified one) still gets its outputs at exit; one that does finalizes first, and
@@ -190,7 +198,8 @@ const registrar registered;
 }  // namespace
 
 std::array<bool, call_count> select_calls(std::string_view permit, std::string_view reject,
-                                          std::vector<std::string>& unknown) {
+                                          std::vector<std::string>& unknown_permit,
+                                          std::vector<std::string>& unknown_reject) {
     std::array<bool, call_count> selected{};
     bool any_permit = false;
     for_each_name(permit, [&](std::string_view name) {
@@ -199,7 +208,7 @@ std::array<bool, call_count> select_calls(std::string_view permit, std::string_v
         if (i < call_count) {
             selected[i] = true;
         } else {
-            unknown.emplace_back(name);
+            unknown_permit.emplace_back(name);
         }
     });
     if (!any_permit) selected.fill(true);
@@ -208,7 +217,7 @@ std::array<bool, call_count> select_calls(std::string_view permit, std::string_v
         if (i < call_count) {
             selected[i] = false;
         } else {
-            unknown.emplace_back(name);
+            unknown_reject.emplace_back(name);
         }
     });
     return selected;

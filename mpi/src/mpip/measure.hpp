@@ -44,9 +44,10 @@ TIMEMORY_INLINE bool wrapping(call c) noexcept {
 /// Which calls a permit list and a reject list select: with a permit list only the calls it names,
 /// else all; then those the reject list names are dropped. Names are separated by ',', ';' or
 /// white space and match case-insensitively, with or without "MPI_" ("MPI_Send", "send").
-/// Unknown names are appended to `unknown`.
+/// Unknown names are appended to `unknown_permit` / `unknown_reject`.
 std::array<bool, call_count> select_calls(std::string_view permit, std::string_view reject,
-                                          std::vector<std::string>& unknown);
+                                          std::vector<std::string>& unknown_permit,
+                                          std::vector<std::string>& unknown_reject);
 
 /// One wrapped call: the row is open from construction to destruction (when measurement is on and
 /// timemory has not finalized: the calls timemory makes itself to combine ranks are not rows).
