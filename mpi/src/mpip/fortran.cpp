@@ -33,6 +33,14 @@ F* next(const char* name) noexcept {
     return reinterpret_cast<F*>(next_symbol(name));
 }
 
+// Whether the Fortran library's function was found; if not, the call fails with MPI_ERR_INTERN
+// (next_symbol said why).
+template <typename F>
+bool found(F* real, fint* ierr) noexcept {
+    if (real == nullptr) *ierr = MPI_ERR_INTERN;
+    return real != nullptr;
+}
+
 // A Fortran status to read the received count from when the caller ignores it.
 struct fortran_status {
     fint values[sizeof(MPI_Status) / sizeof(fint) + 8];
@@ -55,10 +63,7 @@ extern "C" {
 void mpi_send_(void* buf, fint* count, fint* type, fint* dest, fint* tag, fint* comm, fint* ierr) {
     using fn = void(void*, fint*, fint*, fint*, fint*, fint*, fint*);
     static fn* const real = next<fn>("pmpi_send_");
-    if (real == nullptr) {
-        *ierr = MPI_ERR_INTERN;
-        return;
-    }
+    if (!found(real, ierr)) return;
     if (!wrapping(call::send)) return real(buf, count, type, dest, tag, comm, ierr);
     call_scope scope{call::send};
     real(buf, count, type, dest, tag, comm, ierr);
@@ -71,10 +76,7 @@ void mpi_recv_(void* buf, fint* count, fint* type, fint* source, fint* tag, fint
                fint* status, fint* ierr) {
     using fn = void(void*, fint*, fint*, fint*, fint*, fint*, fint*, fint*);
     static fn* const real = next<fn>("pmpi_recv_");
-    if (real == nullptr) {
-        *ierr = MPI_ERR_INTERN;
-        return;
-    }
+    if (!found(real, ierr)) return;
     if (!wrapping(call::recv)) return real(buf, count, type, source, tag, comm, status, ierr);
     call_scope scope{call::recv};
     fortran_status local;
@@ -86,10 +88,7 @@ void mpi_recv_(void* buf, fint* count, fint* type, fint* source, fint* tag, fint
 void mpi_barrier_(fint* comm, fint* ierr) {
     using fn = void(fint*, fint*);
     static fn* const real = next<fn>("pmpi_barrier_");
-    if (real == nullptr) {
-        *ierr = MPI_ERR_INTERN;
-        return;
-    }
+    if (!found(real, ierr)) return;
     if (!wrapping(call::barrier)) return real(comm, ierr);
     call_scope scope{call::barrier};
     real(comm, ierr);
@@ -98,10 +97,7 @@ void mpi_barrier_(fint* comm, fint* ierr) {
 void mpi_bcast_(void* buf, fint* count, fint* type, fint* root, fint* comm, fint* ierr) {
     using fn = void(void*, fint*, fint*, fint*, fint*, fint*);
     static fn* const real = next<fn>("pmpi_bcast_");
-    if (real == nullptr) {
-        *ierr = MPI_ERR_INTERN;
-        return;
-    }
+    if (!found(real, ierr)) return;
     if (!wrapping(call::bcast)) return real(buf, count, type, root, comm, ierr);
     call_scope scope{call::bcast};
     real(buf, count, type, root, comm, ierr);
@@ -119,10 +115,7 @@ void mpi_allreduce_(void* sendbuf, void* recvbuf, fint* count, fint* type, fint*
                     fint* ierr) {
     using fn = void(void*, void*, fint*, fint*, fint*, fint*, fint*);
     static fn* const real = next<fn>("pmpi_allreduce_");
-    if (real == nullptr) {
-        *ierr = MPI_ERR_INTERN;
-        return;
-    }
+    if (!found(real, ierr)) return;
     if (!wrapping(call::allreduce)) return real(sendbuf, recvbuf, count, type, op, comm, ierr);
     call_scope scope{call::allreduce};
     real(sendbuf, recvbuf, count, type, op, comm, ierr);
