@@ -59,6 +59,41 @@ int main(int argc, char** argv) {
     MPI_Waitall(2, requests, MPI_STATUSES_IGNORE);
     POP("nonblocking");
 
+    PUSH("more"); /* the other wrapped calls; rank r contributes r + 1 ints to the v-variants */
+    const int me = rank + 1;
+    const int counts[2] = {1, 2};
+    const int alltoallv_recv[2] = {counts[rank], counts[rank]};
+    const int displs[2] = {0, 1};
+    const int alltoallv_displs[2] = {0, 2};
+    double pair_out[2] = {0, 0};
+    double pair_in[2];
+    int many[4] = {0, 0, 0, 0};
+    int got[4];
+    MPI_Sendrecv(pair_out, 2, MPI_DOUBLE, peer, 10, pair_in, 2, MPI_DOUBLE, peer, 10,
+                 MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    MPI_Reduce(reduce_in, reduce_out, n_reduce, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
+    MPI_Alltoall(many, 1, MPI_INT, got, 1, MPI_INT, MPI_COMM_WORLD);
+    MPI_Alltoallv(many, counts, displs, MPI_INT, got, alltoallv_recv, alltoallv_displs, MPI_INT,
+                  MPI_COMM_WORLD);
+    MPI_Scatter(many, 1, MPI_INT, got, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    MPI_Scatterv(many, counts, displs, MPI_INT, got, me, MPI_INT, 0, MPI_COMM_WORLD);
+    MPI_Gatherv(many, me, MPI_INT, got, counts, displs, MPI_INT, 0, MPI_COMM_WORLD);
+    MPI_Allgather(many, 1, MPI_INT, got, 1, MPI_INT, MPI_COMM_WORLD);
+    MPI_Allgatherv(many, me, MPI_INT, got, counts, displs, MPI_INT, MPI_COMM_WORLD);
+    for (int round = 0; round < 2; ++round) { /* one int each way, completed two ways */
+        MPI_Irecv(&got[round], 1, MPI_INT, peer, 11, MPI_COMM_WORLD, &requests[0]);
+        MPI_Isend(&many[round], 1, MPI_INT, peer, 11, MPI_COMM_WORLD, &requests[1]);
+        if (round == 0) {
+            MPI_Wait(&requests[0], MPI_STATUS_IGNORE);
+            MPI_Wait(&requests[1], MPI_STATUS_IGNORE);
+        } else {
+            int index = 0;
+            MPI_Waitany(2, requests, &index, MPI_STATUS_IGNORE);
+            MPI_Waitany(2, requests, &index, MPI_STATUS_IGNORE);
+        }
+    }
+    POP("more");
+
 #ifdef TIMEMORY_MPIP_REGIONS
     timemory_finalize_library();
 #endif
