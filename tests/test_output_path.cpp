@@ -236,12 +236,15 @@ TEST(OutputOwner, AProcessThatFinishesLastKeepsTheFilesOfOneStartedAfterIt) {
     const fs::path dir = child_test::fresh_dir("timemory-output-owner");
     const fs::path out = dir / "out";
     // The first starts, measures and waits; the second starts, writes and ends; then the first
-    // writes. A forked child starts when it first runs, which a loaded machine may delay: each
-    // says when it has.
+    // writes twice. A forked child starts when it first runs, which a loaded machine may delay:
+    // each says when it has.
     const pid_t first = start_child(dir / "first.txt", [&] {
         measure("first", out);
         std::ofstream{dir / "started"} << "first";
         if (!wait_for(dir / "go")) ::_exit(5);
+        tim::report();  // both writes go beside, and say so once
+        tim::region::push("first");
+        tim::region::pop("first");
         tim::finalize();
     });
     ASSERT_TRUE(wait_for(dir / "started"));
@@ -253,8 +256,9 @@ TEST(OutputOwner, AProcessThatFinishesLastKeepsTheFilesOfOneStartedAfterIt) {
     const fs::path beside = dir / with_pid("out-", first);
     EXPECT_EQ(laps_of(out, "second"), 1);  // kept
     EXPECT_EQ(laps_of(out, "first"), -1);
-    EXPECT_EQ(laps_of(beside, "first"), 1);
+    EXPECT_EQ(laps_of(beside, "first"), 2);
     EXPECT_EQ(laps_of(beside, "second"), -1);
+    EXPECT_FALSE(fs::exists(dir / with_pid("out-", first).append("-2")));
     expect_consistent(out);
     expect_consistent(beside);
     EXPECT_EQ(lines_with(read_file(dir / "second.txt"), "[warning]").size(), 0u);

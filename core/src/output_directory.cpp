@@ -20,6 +20,10 @@
 #include <pthread.h>
 #include <unistd.h>
 #include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <climits>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -31,12 +35,6 @@
 
 namespace tim::output_detail {
 namespace {
-
-std::int64_t now_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 // Taken when the library is loaded, close enough to the program's start; a child made by fork()
 // is a process of its own and starts at the fork.
@@ -61,14 +59,16 @@ std::time_t start_time_t() {
     return static_cast<std::time_t>(g_start_ns.load() / 1000000000);
 }
 
-// The first of `names` that holds a non-negative integer.
-std::string first_number(std::initializer_list<const char*> names, const char* fallback) {
+// The first of `names` that holds a number from 0 to INT_MAX, else `fallback`.
+int first_number(std::initializer_list<const char*> names, int fallback) {
     for (const char* name : names) {
         const char* value = std::getenv(name);
         if (value == nullptr || *value == '\0') continue;
         char* end = nullptr;
+        errno = 0;
         const long long number = std::strtoll(value, &end, 10);
-        if (*end == '\0' && number >= 0) return std::to_string(number);
+        if (*end == '\0' && errno == 0 && number >= 0 && number <= INT_MAX)
+            return static_cast<int>(number);
     }
     return fallback;
 }
@@ -187,6 +187,12 @@ std::string_view unknown_at(std::string_view text, std::size_t pos) {
 
 }  // namespace
 
+std::int64_t now_ns() noexcept {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 std::int64_t process_start_ns() noexcept {
     return g_start_ns.load();
 }
@@ -200,12 +206,11 @@ void set_command_line(const std::vector<std::string>& argv) {
 // (OpenMPI, MPICH/Hydra and Intel MPI, Slurm) until the MPI plugin answers: with MPI initialized,
 // tim::mpi::rank() and tim::mpi::size() take precedence over these.
 int job_rank() {
-    return std::stoi(first_number({"OMPI_COMM_WORLD_RANK", "PMI_RANK", "SLURM_PROCID"}, "0"));
+    return first_number({"OMPI_COMM_WORLD_RANK", "PMI_RANK", "SLURM_PROCID"}, 0);
 }
 
 int job_size() {
-    const int n =
-        std::stoi(first_number({"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_NTASKS"}, "1"));
+    const int n = first_number({"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_NTASKS"}, 1);
     return n > 0 ? n : 1;
 }
 

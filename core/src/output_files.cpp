@@ -27,12 +27,6 @@ void print(const std::string& text) {
     std::fflush(stdout);
 }
 
-std::string join(const std::string& directory, const std::string& name) {
-    if (directory.empty()) return name;
-    if (directory.back() == '/') return directory + name;
-    return directory + "/" + name;
-}
-
 // Produces a file's content into a sink (which streams it into the file in pieces).
 using content_writer = std::function<void(output_detail::text_sink&)>;
 
@@ -133,7 +127,7 @@ class file_sink {
     bool write(const std::string& label, const std::string& name, const std::string& kind,
                const content_writer& content, std::vector<written_file>& written) {
         if (!usable()) return false;
-        const std::string path = join(m_directory, m_prefix + name);
+        const std::string path = output_detail::join_path(m_directory, m_prefix + name);
         print("[" + label + "]|0> Outputting '" + path + "'...\n");
         std::string error;
         if (!write_atomic(path, content, error)) {

@@ -54,6 +54,16 @@ std::string host_name();
 /// libtimemory was loaded, or, in a child made by fork(), the fork.
 std::int64_t process_start_ns() noexcept;
 
+/// Now, in the same unit and clock as process_start_ns().
+std::int64_t now_ns() noexcept;
+
+/// `name` in `directory` ("" = the current folder: `name` itself).
+inline std::string join_path(const std::string& directory, const std::string& name) {
+    if (directory.empty()) return name;
+    if (directory.back() == '/') return directory + name;
+    return directory + "/" + name;
+}
+
 /// The folder one write of result files goes to, held for that write (output_owner.cpp): the
 /// given folder, unless its `.timemory-owner.json` says that another process wrote files with
 /// this prefix there after this process started; then "<folder>-<pid>" (and one warning says

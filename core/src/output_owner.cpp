@@ -35,18 +35,6 @@ constexpr const char* k_owner_file = ".timemory-owner.json";
 constexpr auto k_lock_wait = std::chrono::seconds{60};
 constexpr int k_max_folders = 100;
 
-std::int64_t now_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-std::string join(const std::string& directory, const std::string& name) {
-    if (directory.empty()) return name;
-    if (directory.back() == '/') return directory + name;
-    return directory + "/" + name;
-}
-
 enum class lock_result { locked, unsupported, busy };
 
 lock_result lock(int fd) {
@@ -125,7 +113,7 @@ other_write newer_write_of_another(const ojson& writer, const std::string& direc
     for (const auto& name : *it) {
         if (!name.is_string()) continue;
         std::error_code ec;
-        if (!fs::exists(join(directory, name.get<std::string>()), ec)) continue;
+        if (!fs::exists(join_path(directory, name.get<std::string>()), ec)) continue;
         other.files.append(other.files.empty() ? "" : ", ").append(name.get<std::string>());
     }
     return other.files.empty() ? other_write{} : other;
@@ -137,7 +125,7 @@ std::string beside(const std::string& directory, int n) {
     std::string base = directory;
     while (base.size() > 1 && base.back() == '/') base.pop_back();
     const std::string leaf = fs::path{base}.filename().string();
-    if (base.empty() || leaf == "." || leaf == "..") base = join(base, "timemory-output");
+    if (base.empty() || leaf == "." || leaf == "..") base = join_path(base, "timemory-output");
     base.append(1, '-').append(std::to_string(::getpid()));
     if (n > 1) base.append(1, '-').append(std::to_string(n));
     return base;
@@ -153,7 +141,7 @@ directory_claim::directory_claim(const std::string& directory, const std::string
         const std::string folder = n == 0 ? directory : beside(directory, n);
         if (n > 0 && !fs::create_directories(folder, ec) && ec) return;
         m_directory = folder;
-        const std::string marker = join(folder, k_owner_file);
+        const std::string marker = join_path(folder, k_owner_file);
         const int fd = ::open(marker.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         // No record can be kept here (a read-only folder): writing the files says what is wrong.
         if (fd < 0) break;
@@ -183,10 +171,13 @@ directory_claim::directory_claim(const std::string& directory, const std::string
         break;
     }
     if (other.found()) {
-        log::warning("output folder '", directory.empty() ? std::string{"."} : directory,
-                     "' holds result files that ", other.who, " wrote after this process started (",
-                     other.files, "); this process writes its own to '", m_directory,
-                     "' instead of replacing them");
+        // Once per process for the same finding (a report() and the finalize() after it).
+        const std::string message =
+            "output folder '" + (directory.empty() ? std::string{"."} : directory) +
+            "' holds result files that " + other.who + " wrote after this process started (" +
+            other.files + "); this process writes its own to '" + m_directory +
+            "' instead of replacing them";
+        if (log::first_time(message)) log::warning(message);
     }
 }
 
