@@ -97,7 +97,8 @@ TEST_F(Outputs, AtomicWritesLeaveNoTemporaryFiles) {
         EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos)
             << entry.path();
     }
-    EXPECT_EQ(count, 5u);
+    EXPECT_EQ(count, 6u);  // 4 result files, metadata.json, .timemory-owner.json
+    EXPECT_TRUE(fs::exists(file(".timemory-owner.json")));
     EXPECT_NO_THROW(read_json(file("test_timer.json")));
 }
 

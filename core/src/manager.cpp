@@ -1,5 +1,7 @@
 #include "timemory/core/manager.hpp"
 
+#include "output_internal.hpp"
+
 #include "timemory/core/frame_stack.hpp"
 
 #include "timemory/core/log.hpp"
@@ -57,6 +59,7 @@ std::string output_directory_name(std::string_view argv0, std::string_view prefi
 
 void init(const std::vector<std::string>& argv, std::string_view prefix, std::string_view suffix) {
     auto& s = settings::instance();
+    if (!argv.empty()) output_detail::set_command_line(argv);  // for %arg0%, %argv%, ...
     if (!argv.empty() && !argv.front().empty()) {
         s.output_path = output_directory_name(argv.front(), prefix, suffix);
         std::string tag = argv.front();

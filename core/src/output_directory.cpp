@@ -1,3 +1,11 @@
+// Where a process's result files go.
+//
+// Placeholders: settings.output_path, settings.output_prefix and the folder given to report()
+// are patterns, expanded each time files are written, so that a rank known only by then is used;
+// the settings keep the pattern. The one-letter forms are timemory 3's where it has them (%p pid,
+// %j job, %r rank, %s size, %m hash of the command), plus %h host and %t start time; the %name%
+// forms are timemory 3's. docs/output-formats.md lists them all.
+//
 // settings.time_output, as timemory 3 has it: result files go to a subfolder of the output
 // directory named after the time the program started, formatted with settings.time_format
 // (strftime; default "%F_%I.%M_%p", e.g. 2026-12-07_10.31_PM). Unlike timemory 3, a run never
@@ -9,8 +17,17 @@
 #include "timemory/core/log.hpp"
 #include "timemory/core/settings.hpp"
 
+#include <pthread.h>
+#include <unistd.h>
+#include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <system_error>
@@ -19,8 +36,16 @@
 namespace tim::output_detail {
 namespace {
 
-// Taken when the library is loaded, close enough to the program's start.
-const std::time_t g_launch_time = std::time(nullptr);
+// Taken when the library is loaded, close enough to the program's start; a child made by fork()
+// is a process of its own and starts at the fork.
+std::atomic<std::int64_t> g_start_ns{now_ns()};
+void restart_in_child() {
+    g_start_ns.store(now_ns());
+}
+[[maybe_unused]] const int g_registered = ::pthread_atfork(nullptr, nullptr, &restart_in_child);
+
+std::mutex g_command_mutex;
+std::vector<std::string>* g_command = new std::vector<std::string>{};  // never destroyed: exit
 
 std::string format_time(std::time_t when, const std::string& format) {
     std::tm local{};
@@ -30,7 +55,217 @@ std::string format_time(std::time_t when, const std::string& format) {
     return text;
 }
 
+std::time_t start_time_t() {
+    return static_cast<std::time_t>(g_start_ns.load() / 1000000000);
+}
+
+// The first of `names` that holds a number from 0 to INT_MAX, else `fallback`.
+int first_number(std::initializer_list<const char*> names, int fallback) {
+    for (const char* name : names) {
+        const char* value = std::getenv(name);
+        if (value == nullptr || *value == '\0') continue;
+        char* end = nullptr;
+        errno = 0;
+        const long long number = std::strtoll(value, &end, 10);
+        if (*end == '\0' && errno == 0 && number >= 0 && number <= INT_MAX)
+            return static_cast<int>(number);
+    }
+    return fallback;
+}
+
+std::vector<std::string> command_line() {
+    std::lock_guard<std::mutex> lock{g_command_mutex};
+    return *g_command;
+}
+
+std::string basename_of(std::string path) {
+    if (auto slash = path.find_last_of("/\\"); slash != std::string::npos) path.erase(0, slash + 1);
+    return path;
+}
+
+// Arguments as one name: joined by '_', every character other than a letter, a digit or one of
+// ". _ - + = ," becomes '_' (a '/' would make folders).
+std::string joined(const std::vector<std::string>& args, std::size_t first) {
+    std::string out;
+    for (std::size_t i = first; i < args.size(); ++i) {
+        if (i > first) out += '_';
+        out += args[i];
+    }
+    for (char& c : out) {
+        const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') ||
+                          std::string_view{"._-+=,"}.find(c) != std::string_view::npos;
+        if (!keep) c = '_';
+    }
+    return out;
+}
+
+std::string arg0() {
+    const auto args = command_line();
+    return args.empty() ? std::string{} : basename_of(args.front());
+}
+std::string argv_all() {
+    return joined(command_line(), 0);
+}
+std::string argt() {
+    auto args = command_line();
+    if (!args.empty()) args.front() = basename_of(args.front());
+    return joined(args, 0);
+}
+std::string args_only() {
+    return joined(command_line(), 1);
+}
+std::string tag() {
+    return settings::instance().tag;
+}
+std::string pid() {
+    return std::to_string(::getpid());
+}
+std::string rank() {
+    return std::to_string(job_rank());
+}
+std::string size() {
+    return std::to_string(job_size());
+}
+std::string host() {
+    return host_name();
+}
+std::string start() {
+    return format_time(start_time_t(), settings::instance().time_format);
+}
+template <std::string (*Value)()>
+std::string hashed() {
+    return std::to_string(std::hash<std::string>{}(Value()));
+}
+
+struct placeholder {
+    std::string_view name;  // "%p" or "%pid%"
+    std::string (*value)();
+};
+
+// Longest first where one form starts another ("%arg0_hash%" before "%arg0%").
+constexpr placeholder k_placeholders[] = {
+    {"%pid%", &pid},
+    {"%rank%", &rank},
+    {"%size%", &size},
+    {"%job%", &job_id},
+    {"%arg0_hash%", &hashed<&arg0>},
+    {"%arg0%", &arg0},
+    {"%argv_hash%", &hashed<&argv_all>},
+    {"%argv%", &argv_all},
+    {"%argt_hash%", &hashed<&argt>},
+    {"%argt%", &argt},
+    {"%args_hash%", &hashed<&args_only>},
+    {"%args%", &args_only},
+    {"%tag_hash%", &hashed<&tag>},
+    {"%tag%", &tag},
+    {"%p", &pid},
+    {"%r", &rank},
+    {"%s", &size},
+    {"%j", &job_id},
+    {"%h", &host},
+    {"%t", &start},
+    {"%m", &hashed<&argt>},
+};
+
+std::string valid_placeholders() {
+    std::string out;
+    for (const auto& p : k_placeholders) out.append(p.name).append(" ");
+    return out + "%%";
+}
+
+// "%name%" (letters, digits, '_') at `pos`, else the '%' and the character after it.
+std::string_view unknown_at(std::string_view text, std::size_t pos) {
+    std::size_t end = pos + 1;
+    while (end < text.size() &&
+           (std::isalnum(static_cast<unsigned char>(text[end])) != 0 || text[end] == '_'))
+        ++end;
+    if (end > pos + 2 && end < text.size() && text[end] == '%')
+        return text.substr(pos, end - pos + 1);
+    return text.substr(pos, std::min<std::size_t>(2, text.size() - pos));
+}
+
 }  // namespace
+
+std::int64_t now_ns() noexcept {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::int64_t process_start_ns() noexcept {
+    return g_start_ns.load();
+}
+
+void set_command_line(const std::vector<std::string>& argv) {
+    std::lock_guard<std::mutex> lock{g_command_mutex};
+    *g_command = argv;
+}
+
+// The one place that says which rank and size this process has. Environment of the launchers
+// (OpenMPI, MPICH/Hydra and Intel MPI, Slurm) until the MPI plugin answers: with MPI initialized,
+// tim::mpi::rank() and tim::mpi::size() take precedence over these.
+int job_rank() {
+    return first_number({"OMPI_COMM_WORLD_RANK", "PMI_RANK", "SLURM_PROCID"}, 0);
+}
+
+int job_size() {
+    const int n = first_number({"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_NTASKS"}, 1);
+    return n > 0 ? n : 1;
+}
+
+std::string job_id() {
+    for (const char* name : {"SLURM_JOB_ID", "PBS_JOBID", "LSB_JOBID"}) {
+        const char* value = std::getenv(name);
+        if (value != nullptr && *value != '\0') return value;
+    }
+    return "0";
+}
+
+std::string host_name() {
+    char name[256] = {};
+    if (::gethostname(name, sizeof(name) - 1) != 0) return "localhost";
+    return name;
+}
+
+std::string expand_placeholders(std::string_view pattern) {
+    std::string out;
+    std::string unknown;
+    for (std::size_t pos = 0; pos < pattern.size();) {
+        if (pattern[pos] != '%') {
+            out += pattern[pos++];
+            continue;
+        }
+        if (pattern.substr(pos, 2) == "%%") {
+            out += '%';
+            pos += 2;
+            continue;
+        }
+        const placeholder* match = nullptr;
+        for (const auto& p : k_placeholders) {
+            if (pattern.substr(pos, p.name.size()) == p.name) {
+                match = &p;
+                break;
+            }
+        }
+        if (match != nullptr) {
+            out += match->value();
+            pos += match->name.size();
+            continue;
+        }
+        const std::string_view bad = unknown_at(pattern, pos);
+        unknown.append(unknown.empty() ? "" : ", ").append(bad);
+        out.append(bad);
+        pos += bad.size();
+    }
+    if (!unknown.empty()) {
+        const std::string message = "unknown placeholder(s) " + unknown + " in \"" +
+                                    std::string{pattern} +
+                                    "\" are kept as they are; valid: " + valid_placeholders();
+        if (log::first_time(message)) log::warning(message);
+    }
+    return out;
+}
 
 std::string time_stamped_directory(const std::string& base, std::error_code& ec) {
     static std::mutex mutex;
@@ -39,11 +274,12 @@ std::string time_stamped_directory(const std::string& base, std::error_code& ec)
     std::lock_guard<std::mutex> lock{mutex};
     if (const auto it = claimed->find({base, format}); it != claimed->end()) return it->second;
 
-    std::string name = format_time(g_launch_time, format);
+    const std::time_t launch = start_time_t();
+    std::string name = format_time(launch, format);
     // "" (an empty pattern, or one strftime cannot fit) or a path of its own ("/", "..") would
     // put the files in the base folder or outside it.
     if (name.empty() || name.front() == '/' || name.find("..") != std::string::npos) {
-        const std::string fallback = format_time(g_launch_time, "%F_%I.%M_%p");
+        const std::string fallback = format_time(launch, "%F_%I.%M_%p");
         log::warning("TIMEMORY_TIME_FORMAT=\"", format, "\" names no subfolder; using \"", fallback,
                      "\"");
         name = fallback;

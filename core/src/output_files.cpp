@@ -14,6 +14,7 @@
 #include <exception>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <system_error>
 
 namespace tim {
@@ -24,12 +25,6 @@ void print(const std::string& text) {
     // C stdio (not std::cout) so the order holds when Python or C code writes to the same fd.
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
-}
-
-std::string join(const std::string& directory, const std::string& name) {
-    if (directory.empty()) return name;
-    if (directory.back() == '/') return directory + name;
-    return directory + "/" + name;
 }
 
 // Produces a file's content into a sink (which streams it into the file in pieces).
@@ -99,32 +94,40 @@ std::string xml_escape(std::string_view text) {
     return out;
 }
 
-// Files go to one directory; the first failure (cannot create it, cannot write in it) is
-// reported once and turns every later file into a console-only report.
+// Files go to one directory, claimed against other processes before the first file (see
+// directory_claim); the first failure (cannot create it, cannot write in it) is reported once and
+// turns every later file into a console-only report.
 class file_sink {
   public:
-    explicit file_sink(std::string directory) : m_directory{std::move(directory)} {}
+    file_sink(std::string directory, std::string prefix)
+        : m_directory{std::move(directory)}, m_prefix{std::move(prefix)} {}
 
     bool usable() {
         if (m_failed) return false;
-        if (m_checked || (m_directory.empty() && !settings::instance().time_output)) return true;
-        m_checked = true;
+        if (m_claim) return true;
         std::error_code ec;
         if (settings::instance().time_output)
             m_directory = output_detail::time_stamped_directory(m_directory, ec);
-        if (!ec) std::filesystem::create_directories(m_directory, ec);
-        if (ec || !std::filesystem::is_directory(m_directory)) {
-            const std::string reason = ec ? ec.message() : std::strerror(ENOTDIR);
-            fail("cannot create output directory '" + m_directory + "': " + reason);
+        if (!ec && !m_directory.empty()) std::filesystem::create_directories(m_directory, ec);
+        if (!ec && !m_directory.empty() && !std::filesystem::is_directory(m_directory))
+            ec = std::make_error_code(std::errc::not_a_directory);
+        if (!ec) {
+            m_claim.emplace(m_directory, m_prefix, ec);
+            m_directory = m_claim->directory();
+        }
+        if (ec) {
+            m_claim.reset();
+            fail("cannot create output directory '" + m_directory + "': " + ec.message());
         }
         return !m_failed;
     }
 
-    /// Announce and write one file; false (after the one error) when it could not be written.
+    /// Announce and write one file, named `name` after the prefix; false (after the one error)
+    /// when it could not be written.
     bool write(const std::string& label, const std::string& name, const std::string& kind,
                const content_writer& content, std::vector<written_file>& written) {
         if (!usable()) return false;
-        const std::string path = join(m_directory, name);
+        const std::string path = output_detail::join_path(m_directory, m_prefix + name);
         print("[" + label + "]|0> Outputting '" + path + "'...\n");
         std::string error;
         if (!write_atomic(path, content, error)) {
@@ -132,6 +135,7 @@ class file_sink {
                  (m_directory.empty() ? std::string{"."} : m_directory) + "': " + error);
             return false;
         }
+        m_claim->add(m_prefix + name);
         written.push_back({label, path, kind});
         return true;
     }
@@ -147,7 +151,8 @@ class file_sink {
     }
 
     std::string m_directory;
-    bool m_checked = false;
+    std::string m_prefix;
+    std::optional<output_detail::directory_claim> m_claim;
     bool m_failed = false;
 };
 
@@ -180,12 +185,13 @@ std::vector<written_file> write_outputs(const result_tree& tree, const std::stri
         const auto& s = settings::instance();
         const auto components = recorded_components(tree);
         if (components.empty()) return written;
-        file_sink sink{directory};
-        const std::string& prefix = s.output_prefix;
+        // Expanded now, not at init: the rank (and the job's other names) known at this write.
+        file_sink sink{output_detail::expand_placeholders(directory),
+                       output_detail::expand_placeholders(s.output_prefix)};
 
         for (const auto* info : components) {
             const std::string label{info->label};
-            const std::string stem = prefix + label;
+            const std::string& stem = label;
             try {
                 if (s.file_output) {
                     if (s.flamegraph_output && info->value_units(0) == unit_kind::timing) {
@@ -233,8 +239,7 @@ std::vector<written_file> write_outputs(const result_tree& tree, const std::stri
 
         if (s.file_output && !written.empty()) {
             const std::string metadata = format_metadata_json(written);
-            sink.write("metadata", prefix + "metadata.json", "metadata", text_content(metadata),
-                       written);
+            sink.write("metadata", "metadata.json", "metadata", text_content(metadata), written);
         }
         // CDash shows the files a CTestNotes.txt lists next to the test's output (timemory 3's
         // ctest_notes: one entry per text report).
@@ -246,8 +251,8 @@ std::vector<written_file> write_outputs(const result_tree& tree, const std::stri
                 notes += "list(APPEND CTEST_NOTES_FILES \"" + path.string() + "\")\n";
             }
             if (!notes.empty())
-                sink.write("ctest_notes", prefix + "CTestNotes.txt", "ctest_notes",
-                           text_content(notes), written);
+                sink.write("ctest_notes", "CTestNotes.txt", "ctest_notes", text_content(notes),
+                           written);
         }
     } catch (const std::exception& e) {
         log::error("writing outputs to '", directory, "' failed: ", e.what());

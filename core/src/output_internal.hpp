@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -26,6 +27,67 @@ using ojson = nlohmann::ordered_json;
 /// takes it; "-2", "-3", ... are appended while the name is taken. The same folder for every
 /// later call with the same base and format. On failure `ec` is set (output_directory.cpp).
 std::string time_stamped_directory(const std::string& base, std::error_code& ec);
+
+/// settings.output_path / output_prefix (or a folder given to report()) with its placeholders
+/// replaced: %p %pid% pid, %r %rank% rank, %s %size% size, %j %job% job id, %h host, %t this
+/// process's start (by settings.time_format), %arg0% %argv% %argt% %args% %tag% and their
+/// %..._hash% forms (%m = %argt_hash%), %% a percent sign. An unknown placeholder is kept as it is
+/// and named in one warning with the valid ones (output_directory.cpp).
+std::string expand_placeholders(std::string_view pattern);
+
+/// The command line given to init(), for %arg0%, %argv%, %argt% and %args%.
+void set_command_line(const std::vector<std::string>& argv);
+
+/// This process's rank and the job's size: the launcher's environment (OMPI_COMM_WORLD_RANK,
+/// PMI_RANK, SLURM_PROCID; OMPI_COMM_WORLD_SIZE, PMI_SIZE, SLURM_NTASKS), else 0 and 1. The one
+/// place every output name takes them from.
+int job_rank();
+int job_size();
+
+/// SLURM_JOB_ID, PBS_JOBID or LSB_JOBID, else "0".
+std::string job_id();
+
+/// gethostname().
+std::string host_name();
+
+/// When this process started, in nanoseconds since the epoch of the system clock: when
+/// libtimemory was loaded, or, in a child made by fork(), the fork.
+std::int64_t process_start_ns() noexcept;
+
+/// Now, in the same unit and clock as process_start_ns().
+std::int64_t now_ns() noexcept;
+
+/// `name` in `directory` ("" = the current folder: `name` itself).
+inline std::string join_path(const std::string& directory, const std::string& name) {
+    if (directory.empty()) return name;
+    if (directory.back() == '/') return directory + name;
+    return directory + "/" + name;
+}
+
+/// The folder one write of result files goes to, held for that write (output_owner.cpp): the
+/// given folder, unless its `.timemory-owner.json` says that another process wrote files with
+/// this prefix there after this process started; then "<folder>-<pid>" (and one warning says
+/// so). The lock is held, and the record updated with the files added, until destruction.
+class directory_claim {
+  public:
+    /// `directory` exists ("" = the current folder); `ec` is set when the folder to write to
+    /// instead cannot be created.
+    directory_claim(const std::string& directory, const std::string& prefix, std::error_code& ec);
+    ~directory_claim();
+    directory_claim(const directory_claim&) = delete;
+    directory_claim& operator=(const directory_claim&) = delete;
+
+    const std::string& directory() const noexcept { return m_directory; }
+    /// A file written, by its name in directory().
+    void add(std::string name);
+
+  private:
+    std::string m_directory;
+    std::string m_prefix;
+    std::vector<std::string> m_files;
+    int m_fd = -1;
+    bool m_locked = false;
+};
 
 /// Display unit of every value of a component (one entry for single-valued components).
 std::vector<display_unit> value_units(const component_info& info);
