@@ -173,9 +173,11 @@ rank_process this_process(std::int32_t rank) {
 
 // ---- job_results -------------------------------------------------------------------------------
 
-job_results::job_results(const result_tree& mine, rank_process process) {
+job_results::job_results(const result_tree& mine, rank_process process, std::int32_t world_size) {
     m_tree = mine;
+    if (m_tree.nodes.empty()) m_tree.nodes.emplace_back();
     m_tree.ranks = {process.rank};
+    m_tree.world_size = std::max(world_size, process.rank + 1);
     m_processes.push_back(std::move(process));
     const auto rank = m_processes.front().rank;
     const std::size_t n = m_tree.nodes.size();

@@ -348,7 +348,7 @@ void output_detail::write_job_flat_json(text_sink& out, const component_info& in
         out.append(item);
         out.flush();
     }
-    out.text += "]}}}\n";
+    out.text += "]}}}}\n";  // graph, aggregate, component, "timemory", document
     out.flush(true);
 }
 

@@ -202,12 +202,16 @@ std::string format_text(const result_tree& tree, const component_info& info) {
     }
 
     // The banner must fit inside the rules; a long description widens the label column.
-    std::string banner = upper(info.description.empty() ? info.label : info.description);
-    if (job) {
-        banner += " OVER " + std::to_string(tree.ranks.size()) + " OF " +
-                  std::to_string(std::max<std::size_t>(tree.world_size, tree.ranks.size())) +
-                  " RANKS";
-    }
+    const std::string banner = [&] {
+        std::string text = upper(info.description.empty() ? info.label : info.description);
+        if (!job) return text;
+        // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on a chain of operator+.
+        const auto world =
+            std::max<std::size_t>(static_cast<std::size_t>(tree.world_size), tree.ranks.size());
+        text.append(" OVER ").append(std::to_string(tree.ranks.size()));
+        text.append(" OF ").append(std::to_string(world)).append(" RANKS");
+        return text;
+    }();
     std::size_t inner = columns.size() - 1;  // separators between columns
     for (const auto& col : columns) inner += col.width + 2;
     if (banner.size() + 2 > inner) {

@@ -31,8 +31,8 @@ struct rank_process {
 class job_results {
   public:
     job_results() = default;
-    /// One rank's results; `process.rank` is the rank.
-    job_results(const result_tree& mine, rank_process process);
+    /// One rank's results; `process.rank` is the rank, of a job of `world_size` ranks.
+    job_results(const result_tree& mine, rank_process process, std::int32_t world_size = 1);
 
     /// Merge another rank's (or group's) results into these.
     void merge(const job_results& other);
