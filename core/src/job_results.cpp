@@ -106,10 +106,12 @@ class reader {
         m_data += sizeof(T);
         return value;
     }
-    std::string text() {
+    std::string text() { return std::string{view()}; }
+    /// A string of the message, valid while the message is.
+    std::string_view view() {
         const auto n = get<std::uint32_t>();
         need(n);
-        std::string out{m_data, n};
+        std::string_view out{m_data, n};
         m_data += n;
         return out;
     }
@@ -212,7 +214,7 @@ job_results::job_results(const result_tree& mine, rank_process process, std::int
 }
 
 std::size_t job_results::child(std::size_t parent, hash_value hash, std::uint32_t ordinal,
-                               const std::string& label) {
+                               std::string_view label) {
     std::uint64_t key = path_hash(m_path[parent], hash, ordinal);
     for (;; ++key) {
         auto it = m_index.find(key);
@@ -225,7 +227,7 @@ std::size_t job_results::child(std::size_t parent, hash_value hash, std::uint32_
     const std::size_t index = m_tree.nodes.size();
     result_node node;
     node.hash = hash;
-    node.label = label;
+    node.label = std::string{label};
     node.parent = static_cast<std::int64_t>(parent);
     node.depth = m_tree.nodes[parent].depth + 1;
     m_tree.nodes[parent].children.push_back(index);
@@ -329,42 +331,53 @@ message_head read_head(reader& in) {
     return head;
 }
 
-// Walks the nodes of a message; with `apply` null it only checks them.
+// One node of a message as read: views into the message, buffers reused from node to node.
+struct wire_node {
+    hash_value hash = 0;
+    std::uint32_t ordinal = 0;
+    std::string_view label;
+    std::int64_t start_ns = 0;
+    std::vector<std::int64_t> tids;
+    std::vector<std::int64_t> pids;
+    std::vector<const component_info*> components;
+    std::vector<std::vector<accumulator>> values;
+    std::vector<std::vector<rank_statistics>> stats;
+};
+
+void read_ids(reader& in, std::vector<std::int64_t>& ids) {
+    ids.resize(in.count(8));
+    for (auto& id : ids) id = in.get<std::int64_t>();
+}
+
+// Walks the nodes of a message, calling apply(index, parent, node) for each.
 template <typename Apply>
 void read_nodes(reader& in, const message_head& head, Apply&& apply) {
     const auto count = in.count(24);
     if (count == 0) reader::fail();
-    result_node node;
-    std::vector<std::pair<const component_info*, std::vector<accumulator>>> data;
-    std::vector<std::vector<rank_statistics>> stats;
+    wire_node node;
     for (std::uint32_t i = 0; i < count; ++i) {
         const auto parent = in.get<std::uint32_t>();
         if ((i == 0) != (parent == k_no_parent) || (i != 0 && parent >= i)) reader::fail();
         node.hash = in.get<hash_value>();
-        const auto ordinal = in.get<std::uint32_t>();
-        node.label = in.text();
+        node.ordinal = in.get<std::uint32_t>();
+        node.label = in.view();
         node.start_ns = in.get<std::int64_t>();
-        node.tids.clear();
-        node.pids.clear();
-        for (auto n = in.count(8); n > 0; --n) node.tids.insert(in.get<std::int64_t>());
-        if (head.with_pids) {
-            for (auto n = in.count(8); n > 0; --n) node.pids.insert(in.get<std::int64_t>());
-        }
+        read_ids(in, node.tids);
+        if (head.with_pids) read_ids(in, node.pids);
         const auto ndata = in.count(10);
-        data.resize(ndata);
-        stats.resize(ndata);
+        node.components.resize(ndata);
+        node.values.resize(ndata);
+        node.stats.resize(ndata);
         for (std::uint32_t d = 0; d < ndata; ++d) {
-            const auto index = in.get<std::uint16_t>();
-            auto it = head.components.find(index);
+            auto it = head.components.find(in.get<std::uint16_t>());
             if (it == head.components.end()) reader::fail();
-            data[d].first = it->second;
-            auto& values = data[d].second;
-            values.resize(in.count(sizeof(accumulator)));
-            for (auto& a : values) a = in.get<accumulator>();
-            stats[d].resize(in.count(sizeof(rank_statistics)));
-            for (auto& s : stats[d]) s = in.get<rank_statistics>();
+            node.components[d] = it->second;
+            node.values[d].resize(in.count(sizeof(accumulator)));
+            for (auto& a : node.values[d]) a = in.get<accumulator>();
+            node.stats[d].resize(in.count(sizeof(rank_statistics)));
+            for (auto& s : node.stats[d]) s = in.get<rank_statistics>();
         }
-        apply(i, parent, ordinal, node, data, stats);
+        apply(i, parent, node);
     }
     if (!in.done()) reader::fail();
 }
@@ -378,7 +391,7 @@ void job_results::merge(const std::vector<char>& bytes) {
     {  // Check the whole message first, so that a bad one merges nothing.
         reader in{bytes};
         const auto head = read_head(in);
-        read_nodes(in, head, [](auto&&...) {});
+        read_nodes(in, head, [](std::uint32_t, std::uint32_t, const wire_node&) {});
     }
     reader in{bytes};
     const auto head = read_head(in);
@@ -402,26 +415,24 @@ void job_results::merge(const std::vector<char>& bytes) {
                             p.rank);
     }
     std::vector<std::uint32_t> map;
-    read_nodes(in, head,
-               [&](std::uint32_t i, std::uint32_t parent, std::uint32_t ordinal,
-                   const result_node& from, const auto& data, const auto& stats) {
-                   const std::size_t r =
-                       i == 0 ? 0 : child(map[parent], from.hash, ordinal, from.label);
-                   map.push_back(static_cast<std::uint32_t>(r));
-                   auto& to = m_tree.nodes[r];
-                   to.tids.insert(from.tids.begin(), from.tids.end());
-                   to.pids.insert(from.pids.begin(), from.pids.end());
-                   keep_earliest(to.start_ns, from.start_ns);
-                   for (std::size_t d = 0; d < data.size(); ++d) {
-                       const auto* info = data[d].first;
-                       if (info == nullptr) continue;
-                       const auto& values = data[d].second;
-                       accumulator::merge_into(to.data[info->index], values.data(), values.size());
-                       auto& into = to.over_ranks[info->index];
-                       if (into.size() < stats[d].size()) into.resize(stats[d].size());
-                       for (std::size_t v = 0; v < stats[d].size(); ++v) into[v].merge(stats[d][v]);
-                   }
-               });
+    read_nodes(in, head, [&](std::uint32_t i, std::uint32_t parent, const wire_node& from) {
+        const std::size_t r = i == 0 ? 0 : child(map[parent], from.hash, from.ordinal, from.label);
+        map.push_back(static_cast<std::uint32_t>(r));
+        auto& to = m_tree.nodes[r];
+        to.tids.insert(from.tids.begin(), from.tids.end());
+        to.pids.insert(from.pids.begin(), from.pids.end());
+        keep_earliest(to.start_ns, from.start_ns);
+        for (std::size_t d = 0; d < from.components.size(); ++d) {
+            const auto* info = from.components[d];
+            if (info == nullptr) continue;
+            const auto& values = from.values[d];
+            accumulator::merge_into(to.data[info->index], values.data(), values.size());
+            const auto& stats = from.stats[d];
+            auto& into = to.over_ranks[info->index];
+            if (into.size() < stats.size()) into.resize(stats.size());
+            for (std::size_t v = 0; v < stats.size(); ++v) into[v].merge(stats[v]);
+        }
+    });
 }
 
 void job_results::merge(const job_results& other) {

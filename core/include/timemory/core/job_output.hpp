@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -51,7 +52,7 @@ class job_results {
 
   private:
     std::size_t child(std::size_t parent, hash_value hash, std::uint32_t ordinal,
-                      const std::string& label);
+                      std::string_view label);
 
     result_tree m_tree;
     std::vector<rank_process> m_processes;
