@@ -104,6 +104,7 @@ class JobOutputs : public Outputs {
         });
         m_stdout = ::testing::internal::GetCapturedStdout();
         m_stderr = ::testing::internal::GetCapturedStderr();
+        m_messages = job.sent();
         return files;
     }
 
@@ -113,6 +114,7 @@ class JobOutputs : public Outputs {
     }
 
     std::string m_stderr;
+    std::size_t m_messages = 0;  ///< sent by all ranks in the last run_job
 };
 
 TEST_F(JobOutputs, CountsAreExactOverRanksForEveryJobSize) {
@@ -147,6 +149,31 @@ TEST_F(JobOutputs, CountsAreExactOverRanksForEveryJobSize) {
         }
         EXPECT_EQ(tree().at("mpi").size(), static_cast<std::size_t>(size));
     }
+}
+
+TEST_F(JobOutputs, EachRanksTreeIsFetchedOnceForAllFiles) {
+    // Two components, each with a .json and a .tree.json holding every rank: still one request
+    // and one answer per rank, after the P - 1 messages of the reduction.
+    auto two_components = [](int r) {
+        auto tree = standard_rank(r);
+        tim::accumulator a;
+        a.add(1024.0 * (r + 1));
+        tree.nodes[1].data[test_memory().index] = {a};
+        return tree;
+    };
+    run_job(5, two_components);
+    EXPECT_EQ(m_messages, 3u * 4u);
+    const auto memory = component_of(read_json(file("test_memory.tree.json")), test_memory().id);
+    EXPECT_EQ(memory.at("mpi").size(), 5u);
+    EXPECT_EQ(tree().at("mpi").size(), 5u);
+
+    // Without JSON files, rank 0 only tells the others it is done.
+    std::filesystem::remove_all(m_dir);
+    tim::settings::instance().json_output = false;
+    tim::settings::instance().tree_output = false;
+    run_job(5, two_components);
+    EXPECT_EQ(m_messages, 2u * 4u);
+    EXPECT_TRUE(std::filesystem::exists(file("test_timer.txt")));
 }
 
 TEST_F(JobOutputs, RegionOnOneRankAppearsOnceWithThatRanksValues) {

@@ -115,17 +115,16 @@ std::vector<written_file> write_own(const result_tree& mine, std::int32_t rank,
     return output_detail::write_outputs(mine, directory, suffix);
 }
 
-// Ranks other than 0, once their part of the reduction is sent: answer rank 0's requests for
-// their own tree. The first request may come only after rank 0 waited for the slowest subtree.
+// Ranks other than 0, once their part of the reduction is sent: rank 0 either asks once for
+// this rank's own tree (while it writes that rank's part of the JSON files) or says it is done.
+// The message may come only after rank 0 waited for the slowest subtree and wrote the ranks
+// before this one.
 bool serve(rank_channel& channel, const std::vector<char>& own, double timeout) {
-    double wait = timeout * (rounds(channel.size()) + 2);
-    for (;;) {
-        auto message = channel.receive(0, wait);
-        if (!message || message->size() != 1) return false;
-        if ((*message)[0] == k_done) return true;
-        if (!channel.send(0, own, timeout)) return false;
-        wait = timeout * 2;
-    }
+    const double wait = timeout * (rounds(channel.size()) + 2);
+    auto message = channel.receive(0, wait);
+    if (!message || message->size() != 1) return false;
+    if ((*message)[0] == k_done) return true;
+    return (*message)[0] == k_request && channel.send(0, own, timeout);
 }
 
 }  // namespace
@@ -160,9 +159,17 @@ std::vector<written_file> write_job_outputs(rank_channel& channel, const result_
     auto& combined = result.combined;
     std::set<std::int32_t> present(combined.tree().ranks.begin(), combined.tree().ranks.end());
     std::set<std::int32_t> failed;  // arrived in the reduction, then stopped answering
+    std::set<std::int32_t> told;    // ranks sent their one message (a request, or done)
+    auto finish = [&](std::int32_t r) {
+        if (r != 0 && told.insert(r).second) channel.send(r, {k_done}, timeout);
+    };
+    if (!(s.file_output && (s.tree_output || s.json_output))) {
+        for (auto r : present) finish(r);  // no file holds the ranks' own trees
+    }
     auto fetch = [&](std::int32_t r) -> std::optional<result_tree> {
         if (r == 0) return mine;
-        if (present.count(r) == 0 || failed.count(r) != 0) return std::nullopt;
+        if (present.count(r) == 0 || told.count(r) != 0) return std::nullopt;
+        told.insert(r);
         std::optional<std::vector<char>> bytes;
         if (channel.send(r, {k_request}, timeout)) bytes = channel.receive(r, timeout);
         if (bytes) {
@@ -202,9 +209,7 @@ std::vector<written_file> write_job_outputs(rank_channel& channel, const result_
     };
     written = output_detail::write_job_files(job, directory);
 
-    for (auto r : present) {
-        if (r != 0 && failed.count(r) == 0) channel.send(r, {k_done}, timeout);
-    }
+    for (auto r : present) finish(r);  // those never asked (no file needed their tree)
     if (!failed.empty()) {
         log::warning("rank", failed.size() > 1 ? "s " : " ",
                      join_ranks({failed.begin(), failed.end()}),

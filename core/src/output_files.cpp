@@ -136,6 +136,63 @@ class file_sink {
         return true;
     }
 
+    /// A job's JSON files: announce and write them side by side, each rank's tree fetched once
+    /// for all of them (rank 0 then holds one rank's tree at a time). Atomic per file like
+    /// write(); after the first failure none of them is kept.
+    void write_job_json(const std::vector<const component_info*>& components,
+                        const output_detail::job_files& job, const std::string& prefix,
+                        std::vector<written_file>& written) {
+        const auto& s = settings::instance();
+        if (!usable()) return;
+        struct open_file {
+            std::string label, path, tmp, kind;
+            output_detail::job_json_writer writer;
+            output_detail::text_sink sink;
+        };
+        std::vector<open_file> files;
+        files.reserve(components.size() * 2);
+        for (const auto* info : components) {
+            const std::string label{info->label};
+            const std::string stem = join(m_directory, prefix + label);
+            if (s.tree_output)
+                files.push_back({label, stem + ".tree.json", {}, "tree", {*info, job, true}, {}});
+            if (s.json_output)
+                files.push_back({label, stem + ".json", {}, "json", {*info, job, false}, {}});
+        }
+        auto abandon = [&](const open_file& bad, const std::string& error) {
+            for (auto& f : files) {
+                if (f.sink.file != nullptr) std::fclose(f.sink.file);
+                std::remove(f.tmp.c_str());
+            }
+            fail("cannot write '" + bad.path + "' in output directory '" +
+                 (m_directory.empty() ? std::string{"."} : m_directory) + "': " + error);
+        };
+        for (auto& f : files) {
+            print("[" + f.label + "]|0> Outputting '" + f.path + "'...\n");
+            f.tmp = f.path + ".tmp." + std::to_string(::getpid());
+            f.sink.file = std::fopen(f.tmp.c_str(), "wb");
+            if (f.sink.file == nullptr) return abandon(f, std::strerror(errno));
+        }
+        try {
+            for (auto& f : files) f.writer.begin(f.sink);
+            for (std::int32_t r = 0; r < job.world_size; ++r) {
+                const auto tree = job.fetch(r);
+                for (auto& f : files) f.writer.rank(f.sink, r, tree ? &*tree : nullptr);
+            }
+            for (auto& f : files) f.writer.end(f.sink);
+        } catch (const std::exception& e) {
+            return abandon(files.front(), e.what());
+        }
+        for (auto& f : files) {
+            bool ok = !f.sink.failed;
+            ok = std::fclose(f.sink.file) == 0 && ok;
+            f.sink.file = nullptr;
+            if (!ok || std::rename(f.tmp.c_str(), f.path.c_str()) != 0)
+                return abandon(f, std::strerror(errno));
+        }
+        for (auto& f : files) written.push_back({f.label, f.path, f.kind});
+    }
+
     bool failed() const noexcept { return m_failed; }
 
   private:
@@ -188,6 +245,14 @@ std::vector<written_file> write_files(const result_tree& tree, const std::string
         file_sink sink{directory};
         const std::string& prefix = s.output_prefix;
 
+        // A job's JSON files hold every rank: written first, side by side (see write_job_json).
+        if (job != nullptr && s.file_output) {
+            try {
+                sink.write_job_json(components, *job, prefix, written);
+            } catch (const std::exception& e) {
+                log::error("output of the job's JSON files failed: ", e.what());
+            }
+        }
         for (const auto* info : components) {
             const std::string label{info->label};
             const std::string stem = prefix + label + suffix;
@@ -201,25 +266,19 @@ std::vector<written_file> write_files(const result_tree& tree, const std::string
                             },
                             written);
                     }
-                    if (s.tree_output) {
+                    if (s.tree_output && job == nullptr) {
                         sink.write(
                             label, stem + ".tree.json", "tree",
                             [&](output_detail::text_sink& out) {
-                                if (job != nullptr)
-                                    output_detail::write_job_tree_json(out, *info, *job);
-                                else
-                                    output_detail::write_tree_json(out, tree, {info});
+                                output_detail::write_tree_json(out, tree, {info});
                             },
                             written);
                     }
-                    if (s.json_output) {
+                    if (s.json_output && job == nullptr) {
                         sink.write(
                             label, stem + ".json", "json",
                             [&](output_detail::text_sink& out) {
-                                if (job != nullptr)
-                                    output_detail::write_job_flat_json(out, *info, *job);
-                                else
-                                    output_detail::write_flat_json(out, tree, {info});
+                                output_detail::write_flat_json(out, tree, {info});
                             },
                             written);
                     }

@@ -122,9 +122,28 @@ std::vector<written_file> write_job_files(const job_files& job, const std::strin
 std::vector<written_file> write_outputs(const result_tree& tree, const std::string& directory,
                                         const std::string& suffix);
 
-/// The job layouts of one component (output_tree.cpp, output_json.cpp).
-void write_job_tree_json(text_sink& out, const component_info& info, const job_files& job);
-void write_job_flat_json(text_sink& out, const component_info& info, const job_files& job);
+/// A job's .tree.json or .json of one component, written in pieces so that rank 0 fetches each
+/// rank's tree once for all the files: begin, then rank() for r = 0 .. world_size - 1 in order
+/// (`tree` null for a missing rank), then end (output_tree.cpp, output_json.cpp).
+class job_json_writer {
+  public:
+    job_json_writer(const component_info& info, const job_files& job, bool tree_layout);
+    void begin(text_sink& out);
+    void rank(text_sink& out, std::int32_t rank, const result_tree* tree);
+    void end(text_sink& out);
+
+  private:
+    const component_info& m_info;
+    const job_files& m_job;
+    bool m_tree_layout;
+    bool m_first = true;
+    std::vector<display_unit> m_units;
+};
+
+/// One rank's entry of a job's "mpi" array (output_tree.cpp).
+void write_job_tree_rank(text_sink& out, const component_info& info,
+                         const std::vector<display_unit>& units, bool first,
+                         const result_tree* tree);
 
 /// The header of a job's component: component_header over the combined rows, with the job's
 /// rank counts.

@@ -314,37 +314,52 @@ ojson output_detail::job_component_header(const component_info& info, const job_
     return header;
 }
 
-void output_detail::write_job_flat_json(text_sink& out, const component_info& info,
-                                        const job_files& job) {
-    const auto units = value_units(info);
+output_detail::job_json_writer::job_json_writer(const component_info& info, const job_files& job,
+                                                bool tree_layout)
+    : m_info{info}, m_job{job}, m_tree_layout{tree_layout}, m_units{value_units(info)} {}
+
+void output_detail::job_json_writer::begin(text_sink& out) {
     out.text += "{\"timemory\":{";
-    out.append(ojson(std::string{info.id}));
+    out.append(ojson(std::string{m_info.id}));
     out.text += ":";
-    out.append_open(job_component_header(info, job));
-    out.text += ",\"ranks\":[";
-    bool first = true;
-    for (std::int32_t r = 0; r < job.world_size; ++r) {
-        auto tree = job.fetch(r);  // one rank's tree at a time
-        if (!tree) continue;
-        out.text += first ? "\n" : ",\n";
-        first = false;
-        flat_rank(out, info, units, r, component_view(*tree, info));
+    out.append_open(job_component_header(m_info, m_job));
+    out.text += m_tree_layout ? ",\"mpi\":[" : ",\"ranks\":[";
+}
+
+void output_detail::job_json_writer::rank(text_sink& out, std::int32_t rank,
+                                          const result_tree* tree) {
+    if (m_tree_layout) {
+        write_job_tree_rank(out, m_info, m_units, m_first, tree);
+        m_first = false;
+    } else if (tree != nullptr) {  // the flat layout lists the ranks that arrived, by number
+        out.text += m_first ? "\n" : ",\n";
+        m_first = false;
+        flat_rank(out, m_info, m_units, rank, component_view(*tree, m_info));
+    }
+    out.flush();
+}
+
+void output_detail::job_json_writer::end(text_sink& out) {
+    if (m_tree_layout) {
+        out.text += "]}}}\n";
+        out.flush(true);
+        return;
     }
     // The ranks combined: every rank's calls merged, and statistics over the ranks.
-    const auto rows = component_view(*job.aggregate, info);
+    const auto rows = component_view(*m_job.aggregate, m_info);
     ojson head;
-    head["ranks"] = job.aggregate->ranks;
-    head["missing"] = job.missing;
+    head["ranks"] = m_job.aggregate->ranks;
+    head["missing"] = m_job.missing;
     head["graph_size"] = rows.size();
     out.text += "],\n\"aggregate\":";
     out.append_open(head);
     out.text += ",\"graph\":[";
-    first = true;
+    bool first = true;
     for (const auto& row : rows) {
         out.text += first ? "\n" : ",\n";
         first = false;
-        auto item = flat_row(info, units, row);
-        item["over_ranks"] = over_ranks_json(info, units, row.over_ranks);
+        auto item = flat_row(m_info, m_units, row);
+        item["over_ranks"] = over_ranks_json(m_info, m_units, row.over_ranks);
         out.append(item);
         out.flush();
     }
