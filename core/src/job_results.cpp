@@ -10,6 +10,7 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
 
 namespace tim {
 
@@ -68,6 +69,10 @@ double rank_statistics::imbalance_percent() const noexcept {
 // ranks of one job run one build on one kind of machine.
 
 namespace {
+
+// Accumulators and rank statistics travel as their bytes.
+static_assert(std::is_trivially_copyable_v<accumulator>);
+static_assert(std::is_trivially_copyable_v<rank_statistics>);
 
 constexpr char k_magic[4] = {'T', 'M', 'J', 'R'};
 constexpr std::uint32_t k_version = 1;
@@ -436,7 +441,7 @@ void job_results::merge(const std::vector<char>& bytes) {
 }
 
 void job_results::merge(const job_results& other) {
-    merge(other.serialize(true));
+    merge(other.serialize(false));  // as the reduction merges: without process ids
 }
 
 }  // namespace tim

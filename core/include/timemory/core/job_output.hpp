@@ -35,7 +35,8 @@ class job_results {
     /// One rank's results; `process.rank` is the rank, of a job of `world_size` ranks.
     job_results(const result_tree& mine, rank_process process, std::int32_t world_size = 1);
 
-    /// Merge another rank's (or group's) results into these.
+    /// Merge another rank's (or group's) results into these, as the reduction does (through
+    /// serialize(false): the nodes' process ids are not merged).
     void merge(const job_results& other);
     /// Merge results in the form serialize() writes; throws std::runtime_error when `bytes` are
     /// not such results (nothing is merged then).
