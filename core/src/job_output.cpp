@@ -52,7 +52,12 @@ reduced reduce(rank_channel& channel, const job_results& mine, double timeout) {
     const auto start = clock_type::now();
     for (int step = 1, level = 0; step < size; step <<= 1, ++level) {
         if ((rank & step) != 0) {
-            out.parent_gone = !channel.send(rank - step, out.combined.serialize(false), timeout);
+            // The parent takes this message only after its earlier children, whose waits end
+            // up to (level + 1) timeouts after it began: a large message (one MPI sends by
+            // rendezvous) must stay offered that long, or a slow sibling would cost this subtree.
+            const double offer = timeout * (level + 2) - seconds_since(start);
+            out.parent_gone =
+                !channel.send(rank - step, out.combined.serialize(false), std::max(timeout, offer));
             return out;
         }
         const int child = rank + step;
