@@ -248,6 +248,44 @@ TEST_F(JobOutputs, StatisticsOverRanksOfInclusiveValues) {
     EXPECT_EQ(by["IMBALANCE %"], "37.5");
 }
 
+TEST_F(JobOutputs, MultiValuedComponentsHaveRankColumnsPerValue) {
+    // test_pair: start_mem = (r + 1) MB, stop_mem = 2 MB on every rank.
+    run_job(3, [](int r) {
+        auto tree = standard_rank(r);
+        tree.nodes[1].data.clear();
+        tim::accumulator start;
+        tim::accumulator stop;
+        start.add(1.0e6 * (r + 1));
+        stop.add(2.0e6);
+        tree.nodes[1].data[test_pair().index] = {start, stop};
+        return tree;
+    });
+    const auto lines = lines_of(read_file(file("test_pair.txt")));
+    std::vector<std::string> heads;
+    std::vector<std::string> cells;
+    for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
+        if (lines[i].find("LABEL") != std::string::npos) heads = cells_of(lines[i], lines[i + 1]);
+        if (lines[i].find(">>> main") != std::string::npos) cells = cells_of(lines[i], lines[3]);
+    }
+    ASSERT_EQ(heads.size(), cells.size());
+    std::vector<std::size_t> max_rank;
+    for (std::size_t i = 0; i < heads.size(); ++i)
+        if (heads[i] == "MAX RANK") max_rank.push_back(i);
+    ASSERT_EQ(max_rank.size(), 2u);
+    EXPECT_EQ(cells[max_rank[0]], "2");         // start_mem is largest on rank 2
+    EXPECT_EQ(cells[max_rank[0] + 1], "33.3");  // (3 - 2) / 3
+    EXPECT_EQ(cells[max_rank[1]], "0");         // stop_mem ties: the lowest rank
+    EXPECT_EQ(cells[max_rank[1] + 1], "0.0");
+
+    const auto doc = component_of(read_json(file("test_pair.json")), test_pair().id);
+    const auto& over = row_of(doc.at("aggregate").at("graph"), "main")->at("over_ranks");
+    ASSERT_TRUE(over.is_array());
+    ASSERT_EQ(over.size(), 2u);
+    EXPECT_EQ(over[0].at("max_rank"), 2);
+    EXPECT_NEAR(over[0].at("imbalance").get<double>(), 100.0 / 3.0, 1e-9);
+    EXPECT_EQ(over[1].at("ranks"), 3);
+}
+
 TEST_F(JobOutputs, MetadataNamesEveryRank) {
     run_job(3, standard_rank);
     const auto doc = read_json(file("metadata.json"));
