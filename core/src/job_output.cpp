@@ -141,10 +141,9 @@ std::vector<written_file> write_job_outputs(rank_channel& channel, const result_
     const int rank = channel.rank();
     const int size = std::max(1, channel.size());
     const double timeout = std::max(0.0, s.mpi_timeout);
-    job_results own{mine, this_process(rank), size};
-
     if (!s.collapse_processes) return write_own(mine, rank, directory);
 
+    const job_results own{mine, this_process(rank), size};
     auto result = reduce(channel, own, timeout);
     if (rank != 0) {
         bool served = false;
