@@ -99,8 +99,12 @@ std::string xml_escape(std::string_view text) {
 // turns every later file into a console-only report.
 class file_sink {
   public:
-    file_sink(std::string directory, std::string prefix)
-        : m_directory{std::move(directory)}, m_prefix{std::move(prefix)} {}
+    /// `claim_key` names this process's set of files in the folder's owner record: the prefix,
+    /// plus the rank suffix of per-rank files (ranks of one job share the folder and prefix).
+    file_sink(std::string directory, std::string prefix, std::string claim_key)
+        : m_directory{std::move(directory)},
+          m_prefix{std::move(prefix)},
+          m_claim_key{std::move(claim_key)} {}
 
     bool usable() {
         if (m_failed) return false;
@@ -112,7 +116,7 @@ class file_sink {
         if (!ec && !m_directory.empty() && !std::filesystem::is_directory(m_directory))
             ec = std::make_error_code(std::errc::not_a_directory);
         if (!ec) {
-            m_claim.emplace(m_directory, m_prefix, ec);
+            m_claim.emplace(m_directory, m_claim_key, ec);
             m_directory = m_claim->directory();
         }
         if (ec) {
@@ -140,6 +144,65 @@ class file_sink {
         return true;
     }
 
+    /// A job's JSON files: announce and write them side by side, each rank's tree fetched once
+    /// for all of them (rank 0 then holds one rank's tree at a time). Atomic per file like
+    /// write(); after the first failure none of them is kept.
+    void write_job_json(const std::vector<const component_info*>& components,
+                        const output_detail::job_files& job, std::vector<written_file>& written) {
+        const auto& s = settings::instance();
+        if (!usable()) return;
+        struct open_file {
+            std::string label, path, tmp, kind;
+            output_detail::job_json_writer writer;
+            output_detail::text_sink sink;
+        };
+        std::vector<open_file> files;
+        files.reserve(components.size() * 2);
+        for (const auto* info : components) {
+            const std::string label{info->label};
+            const std::string stem = output_detail::join_path(m_directory, m_prefix + label);
+            if (s.tree_output)
+                files.push_back({label, stem + ".tree.json", {}, "tree", {*info, job, true}, {}});
+            if (s.json_output)
+                files.push_back({label, stem + ".json", {}, "json", {*info, job, false}, {}});
+        }
+        auto abandon = [&](const open_file& bad, const std::string& error) {
+            for (auto& f : files) {
+                if (f.sink.file != nullptr) std::fclose(f.sink.file);
+                std::remove(f.tmp.c_str());
+            }
+            fail("cannot write '" + bad.path + "' in output directory '" +
+                 (m_directory.empty() ? std::string{"."} : m_directory) + "': " + error);
+        };
+        for (auto& f : files) {
+            print("[" + f.label + "]|0> Outputting '" + f.path + "'...\n");
+            f.tmp = f.path + ".tmp." + std::to_string(::getpid());
+            f.sink.file = std::fopen(f.tmp.c_str(), "wb");
+            if (f.sink.file == nullptr) return abandon(f, std::strerror(errno));
+        }
+        try {
+            for (auto& f : files) f.writer.begin(f.sink);
+            for (std::int32_t r = 0; r < job.world_size; ++r) {
+                const auto tree = job.fetch(r);
+                for (auto& f : files) f.writer.rank(f.sink, r, tree ? &*tree : nullptr);
+            }
+            for (auto& f : files) f.writer.end(f.sink);
+        } catch (const std::exception& e) {
+            return abandon(files.front(), e.what());
+        }
+        for (auto& f : files) {
+            bool ok = !f.sink.failed;
+            ok = std::fclose(f.sink.file) == 0 && ok;
+            f.sink.file = nullptr;
+            if (!ok || std::rename(f.tmp.c_str(), f.path.c_str()) != 0)
+                return abandon(f, std::strerror(errno));
+        }
+        for (auto& f : files) {
+            m_claim->add(std::filesystem::path{f.path}.filename().string());
+            written.push_back({f.label, f.path, f.kind});
+        }
+    }
+
     bool failed() const noexcept { return m_failed; }
 
   private:
@@ -152,6 +215,7 @@ class file_sink {
 
     std::string m_directory;
     std::string m_prefix;
+    std::string m_claim_key;
     std::optional<output_detail::directory_claim> m_claim;
     bool m_failed = false;
 };
@@ -179,19 +243,32 @@ std::string format_dart(const result_tree& tree, const component_info& info) {
     return out;
 }
 
-std::vector<written_file> write_outputs(const result_tree& tree, const std::string& directory) {
+namespace {
+
+// Every file of one report: a process's (`job` null) or a job's at rank 0.
+std::vector<written_file> write_files(const result_tree& tree, const std::string& directory,
+                                      const std::string& suffix,
+                                      const output_detail::job_files* job) {
     std::vector<written_file> written;
     try {
         const auto& s = settings::instance();
         const auto components = recorded_components(tree);
         if (components.empty()) return written;
         // Expanded now, not at init: the rank (and the job's other names) known at this write.
-        file_sink sink{output_detail::expand_placeholders(directory),
-                       output_detail::expand_placeholders(s.output_prefix)};
+        const std::string prefix = output_detail::expand_placeholders(s.output_prefix);
+        file_sink sink{output_detail::expand_placeholders(directory), prefix, prefix + suffix};
 
+        // A job's JSON files hold every rank: written first, side by side (see write_job_json).
+        if (job != nullptr && s.file_output) {
+            try {
+                sink.write_job_json(components, *job, written);
+            } catch (const std::exception& e) {
+                log::error("output of the job's JSON files failed: ", e.what());
+            }
+        }
         for (const auto* info : components) {
             const std::string label{info->label};
-            const std::string& stem = label;
+            const std::string stem = label + suffix;
             try {
                 if (s.file_output) {
                     if (s.flamegraph_output && info->value_units(0) == unit_kind::timing) {
@@ -202,7 +279,7 @@ std::vector<written_file> write_outputs(const result_tree& tree, const std::stri
                             },
                             written);
                     }
-                    if (s.tree_output) {
+                    if (s.tree_output && job == nullptr) {
                         sink.write(
                             label, stem + ".tree.json", "tree",
                             [&](output_detail::text_sink& out) {
@@ -210,7 +287,7 @@ std::vector<written_file> write_outputs(const result_tree& tree, const std::stri
                             },
                             written);
                     }
-                    if (s.json_output) {
+                    if (s.json_output && job == nullptr) {
                         sink.write(
                             label, stem + ".json", "json",
                             [&](output_detail::text_sink& out) {
@@ -238,8 +315,11 @@ std::vector<written_file> write_outputs(const result_tree& tree, const std::stri
         }
 
         if (s.file_output && !written.empty()) {
-            const std::string metadata = format_metadata_json(written);
-            sink.write("metadata", "metadata.json", "metadata", text_content(metadata), written);
+            const std::string metadata =
+                job != nullptr ? output_detail::format_metadata_json(written, job->mpi())
+                               : format_metadata_json(written);
+            sink.write("metadata", "metadata" + suffix + ".json", "metadata",
+                       text_content(metadata), written);
         }
         // CDash shows the files a CTestNotes.txt lists next to the test's output (timemory 3's
         // ctest_notes: one entry per text report).
@@ -251,13 +331,30 @@ std::vector<written_file> write_outputs(const result_tree& tree, const std::stri
                 notes += "list(APPEND CTEST_NOTES_FILES \"" + path.string() + "\")\n";
             }
             if (!notes.empty())
-                sink.write("ctest_notes", "CTestNotes.txt", "ctest_notes", text_content(notes),
-                           written);
+                sink.write("ctest_notes", "CTestNotes" + suffix + ".txt", "ctest_notes",
+                           text_content(notes), written);
         }
     } catch (const std::exception& e) {
         log::error("writing outputs to '", directory, "' failed: ", e.what());
     }
     return written;
+}
+
+}  // namespace
+
+std::vector<written_file> write_outputs(const result_tree& tree, const std::string& directory) {
+    return write_files(tree, directory, {}, nullptr);
+}
+
+std::vector<written_file> output_detail::write_outputs(const result_tree& tree,
+                                                       const std::string& directory,
+                                                       const std::string& suffix) {
+    return write_files(tree, directory, suffix, nullptr);
+}
+
+std::vector<written_file> output_detail::write_job_files(const job_files& job,
+                                                         const std::string& directory) {
+    return write_files(*job.aggregate, directory, {}, &job);
 }
 
 }  // namespace tim

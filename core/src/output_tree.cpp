@@ -152,4 +152,17 @@ std::string format_tree_json(const component_info& info, const rank_views& ranks
     return std::move(out.text);
 }
 
+// The tree layout of a job: mpi[r] is world rank r's list of roots. hatchet numbers ranks by
+// position, so a missing rank keeps its place with an empty list.
+void output_detail::write_job_tree_rank(text_sink& out, const component_info& info,
+                                        const std::vector<display_unit>& units, bool first,
+                                        const result_tree* tree) {
+    out.text += first ? "[" : ",[";
+    if (tree != nullptr) {
+        const auto rows = component_view(*tree, info);
+        if (!rows.empty()) write_root(out, info, units, rows);
+    }
+    out.text += "]";
+}
+
 }  // namespace tim
