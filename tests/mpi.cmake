@@ -1,0 +1,112 @@
+# The mpirun harness for MPI tests, and timemory's own MPI tests. Included from
+# tests/CMakeLists.txt in every build: without MPI (or without mpirun or timeout) each MPI test is
+# still listed and skips, saying why.
+#
+#   timemory_add_mpi_test(NAME <name> NP <ranks> COMMAND <program> [args...]
+#                         [TIMEOUT <seconds>] [ENVIRONMENT <VAR=value>...]
+#                         [PASS_REGULAR_EXPRESSION <regex>] [FIXTURES_SETUP <fixture>]
+#                         [LABELS <label>...])
+#
+# runs `timeout -k 5 <seconds> mpirun --oversubscribe -np <ranks> <program> ...` (a hung mpirun
+# otherwise stays hung), as root too (OMPI_ALLOW_RUN_AS_ROOT*), labelled "mpi".
+find_program(TIMEMORY_TIMEOUT_EXECUTABLE timeout)
+set(_timemory_mpi_skip "")
+if(NOT TIMEMORY_HAS_MPI)
+    set(_timemory_mpi_skip "timemory was built without MPI (TIMEMORY_USE_MPI=${TIMEMORY_USE_MPI})")
+elseif(NOT MPIEXEC_EXECUTABLE)
+    set(_timemory_mpi_skip "no MPI launcher (mpirun) was found")
+elseif(NOT TIMEMORY_TIMEOUT_EXECUTABLE)
+    set(_timemory_mpi_skip "no `timeout` program to bound mpirun with")
+endif()
+
+function(timemory_add_mpi_test)
+    cmake_parse_arguments(T "" "NAME;NP;TIMEOUT;PASS_REGULAR_EXPRESSION;FIXTURES_SETUP"
+                          "COMMAND;ENVIRONMENT;LABELS" ${ARGN})
+    if(NOT T_NAME OR NOT T_NP OR NOT T_COMMAND)
+        message(FATAL_ERROR "timemory_add_mpi_test: NAME, NP and COMMAND are required")
+    endif()
+    if(NOT T_TIMEOUT)
+        set(T_TIMEOUT 120)
+    endif()
+    if(_timemory_mpi_skip)
+        add_test(NAME ${T_NAME} COMMAND sh -c "echo 'MPI test skipped: ${_timemory_mpi_skip}'; exit 77")
+        set_tests_properties(${T_NAME} PROPERTIES SKIP_RETURN_CODE 77 LABELS "mpi;${T_LABELS}")
+        return()
+    endif()
+    add_test(NAME ${T_NAME}
+             COMMAND ${TIMEMORY_TIMEOUT_EXECUTABLE} -k 5 ${T_TIMEOUT} ${MPIEXEC_EXECUTABLE}
+                     ${MPIEXEC_NUMPROC_FLAG} ${T_NP} --oversubscribe ${MPIEXEC_PREFLAGS} ${T_COMMAND})
+    math(EXPR _ctest_timeout "${T_TIMEOUT} + 30")
+    set_tests_properties(
+        ${T_NAME}
+        PROPERTIES ENVIRONMENT
+                   "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1;${T_ENVIRONMENT}"
+                   LABELS "mpi;${T_LABELS}"
+                   TIMEOUT ${_ctest_timeout}
+                   PROCESSORS ${T_NP})
+    if(T_PASS_REGULAR_EXPRESSION)
+        set_tests_properties(${T_NAME} PROPERTIES PASS_REGULAR_EXPRESSION
+                                                  "${T_PASS_REGULAR_EXPRESSION}")
+    endif()
+    if(T_FIXTURES_SETUP)
+        set_tests_properties(${T_NAME} PROPERTIES FIXTURES_SETUP ${T_FIXTURES_SETUP})
+    endif()
+endfunction()
+
+# ---- timemory's own MPI tests ---------------------------------------------------------------
+# A program that never uses MPI does not load libmpi or the plugin (no mpirun, every build).
+add_executable(timemory-no-mpi-test mpi/no_mpi_test.c)
+target_link_libraries(timemory-no-mpi-test PRIVATE timemory::timemory)
+add_test(NAME Mpi.NonMpiProgramLoadsNoMpi COMMAND timemory-no-mpi-test)
+set_tests_properties(
+    Mpi.NonMpiProgramLoadsNoMpi
+    PROPERTIES ENVIRONMENT "TIMEMORY_OUTPUT_PATH=${CMAKE_CURRENT_BINARY_DIR}/mpi-output/no-mpi"
+               LABELS mpi TIMEOUT 60)
+
+set(_mpi_out ${CMAKE_CURRENT_BINARY_DIR}/mpi-output)
+if(TIMEMORY_HAS_MPI)
+    add_executable(timemory-mpi-c-test mpi/mpi_c_test.c)
+    target_link_libraries(timemory-mpi-c-test PRIVATE timemory::timemory MPI::MPI_C)
+    add_executable(timemory-mpi-cxx-test mpi/mpi_cxx_test.cpp)
+    target_link_libraries(timemory-mpi-cxx-test PRIVATE timemory::timemory)
+    set(_c_test $<TARGET_FILE:timemory-mpi-c-test>)
+    set(_cxx_test $<TARGET_FILE:timemory-mpi-cxx-test>)
+else()
+    set(_c_test timemory-mpi-c-test)
+    set(_cxx_test timemory-mpi-cxx-test)
+endif()
+find_package(Python3 QUIET COMPONENTS Interpreter)
+foreach(_np 1 2 4)
+    # From C: the ranks' regions reach the outputs, whichever of timemory and MPI ends first.
+    foreach(_mode normal hook late nohook)
+        set(_name Mpi.C.${_mode}.np${_np})
+        set(_dir ${_mpi_out}/c-${_mode}-np${_np})
+        timemory_add_mpi_test(
+            NAME ${_name} NP ${_np} TIMEOUT 90 FIXTURES_SETUP ${_name}
+            COMMAND ${CMAKE_COMMAND} -E env TIMEMORY_OUTPUT_PATH=${_dir} ${_c_test} ${_mode})
+        if(NOT _timemory_mpi_skip AND Python3_Interpreter_FOUND)
+            add_test(NAME ${_name}.Outputs
+                     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/mpi/check_mpi_outputs.py
+                             ${_dir} ${_np} ${_mode})
+            set_tests_properties(${_name}.Outputs PROPERTIES FIXTURES_REQUIRED ${_name}
+                                                             LABELS mpi TIMEOUT 60)
+        endif()
+    endforeach()
+    # From C++, without linking MPI: TIMEMORY_MPI_INIT=ON, rank/size, the rank channel.
+    timemory_add_mpi_test(
+        NAME Mpi.Cxx.TimemoryStartsMpi.np${_np} NP ${_np} TIMEOUT 90
+        COMMAND ${_cxx_test}
+        ENVIRONMENT "TIMEMORY_MPI_INIT=ON;TIMEMORY_OUTPUT_PATH=${_mpi_out}/cxx-np${_np}"
+        PASS_REGULAR_EXPRESSION "mpi cxx test: ok")
+endforeach()
+# MPI_Finalize before timemory's finalize without the hook: one warning saying why.
+timemory_add_mpi_test(
+    NAME Mpi.C.NoHookWarns NP 2 TIMEOUT 90
+    COMMAND ${CMAKE_COMMAND} -E env TIMEMORY_OUTPUT_PATH=${_mpi_out}/c-nohook-warn ${_c_test} nohook
+    PASS_REGULAR_EXPRESSION "MPI was finalized before timemory's finalize")
+# A thread level that is not one: the error names the valid ones.
+timemory_add_mpi_test(
+    NAME Mpi.Cxx.BadThreadType NP 1 TIMEOUT 60
+    COMMAND ${_cxx_test}
+    ENVIRONMENT "TIMEMORY_MPI_INIT=ON;TIMEMORY_MPI_THREAD_TYPE=several;TIMEMORY_OUTPUT_PATH=${_mpi_out}/cxx-bad"
+    PASS_REGULAR_EXPRESSION "'several' is not an MPI thread level; valid: single, funneled, serialized, multiple")
