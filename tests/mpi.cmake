@@ -4,7 +4,8 @@
 #
 #   timemory_add_mpi_test(NAME <name> NP <ranks> COMMAND <program> [args...]
 #                         [TIMEOUT <seconds>] [ENVIRONMENT <VAR=value>...]
-#                         [PASS_REGULAR_EXPRESSION <regex>] [FIXTURES_SETUP <fixture>]
+#                         [PASS_REGULAR_EXPRESSION <regex>] [FAIL_REGULAR_EXPRESSION <regex>]
+#                         [FIXTURES_SETUP <fixture>]
 #                         [LABELS <label>...])
 #
 # runs `timeout -k 5 <seconds> mpirun --oversubscribe -np <ranks> <program> ...` (a hung mpirun
@@ -20,7 +21,7 @@ elseif(NOT TIMEMORY_TIMEOUT_EXECUTABLE)
 endif()
 
 function(timemory_add_mpi_test)
-    cmake_parse_arguments(T "" "NAME;NP;TIMEOUT;PASS_REGULAR_EXPRESSION;FIXTURES_SETUP"
+    cmake_parse_arguments(T "" "NAME;NP;TIMEOUT;PASS_REGULAR_EXPRESSION;FAIL_REGULAR_EXPRESSION;FIXTURES_SETUP"
                           "COMMAND;ENVIRONMENT;LABELS" ${ARGN})
     if(NOT T_NAME OR NOT T_NP OR NOT T_COMMAND)
         message(FATAL_ERROR "timemory_add_mpi_test: NAME, NP and COMMAND are required")
@@ -47,6 +48,10 @@ function(timemory_add_mpi_test)
     if(T_PASS_REGULAR_EXPRESSION)
         set_tests_properties(${T_NAME} PROPERTIES PASS_REGULAR_EXPRESSION
                                                   "${T_PASS_REGULAR_EXPRESSION}")
+    endif()
+    if(T_FAIL_REGULAR_EXPRESSION)
+        set_tests_properties(${T_NAME} PROPERTIES FAIL_REGULAR_EXPRESSION
+                                                  "${T_FAIL_REGULAR_EXPRESSION}")
     endif()
     if(T_FIXTURES_SETUP)
         set_tests_properties(${T_NAME} PROPERTIES FIXTURES_SETUP ${T_FIXTURES_SETUP})
@@ -81,9 +86,15 @@ foreach(_np 1 2 4)
     foreach(_mode normal hook late nohook)
         set(_name Mpi.C.${_mode}.np${_np})
         set(_dir ${_mpi_out}/c-${_mode}-np${_np})
+        # Only the program that finalizes MPI first without the hook is warned.
+        set(_fail "MPI was finalized before timemory's finalize")
+        if(_mode STREQUAL "nohook")
+            set(_fail "timemory.*error")
+        endif()
         timemory_add_mpi_test(
             NAME ${_name} NP ${_np} TIMEOUT 90 FIXTURES_SETUP ${_name}
-            COMMAND ${CMAKE_COMMAND} -E env TIMEMORY_OUTPUT_PATH=${_dir} ${_c_test} ${_mode})
+            COMMAND ${CMAKE_COMMAND} -E env TIMEMORY_OUTPUT_PATH=${_dir} ${_c_test} ${_mode}
+            FAIL_REGULAR_EXPRESSION "${_fail}")
         if(NOT _timemory_mpi_skip AND Python3_Interpreter_FOUND)
             add_test(NAME ${_name}.Outputs
                      COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/mpi/check_mpi_outputs.py

@@ -179,6 +179,17 @@ int env_int(std::initializer_list<const char*> names, int fallback) {
 
 }  // namespace
 
+bool is_available() {
+    if (plugin_file == nullptr) return false;
+    if (state.load() == loaded) return true;
+    std::string path = plugins::directory() + plugin_file;
+    if (const char* env = std::getenv("TIMEMORY_MPI_PLUGIN"); env != nullptr && *env != '\0') {
+        if (env_off(env)) return false;
+        path = env;
+    }
+    return ::access(path.c_str(), R_OK) == 0;
+}
+
 bool is_supported() {
     return probe(false);
 }

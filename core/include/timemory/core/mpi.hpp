@@ -14,6 +14,9 @@
 
 namespace tim::mpi {
 
+/// This build has the MPI plugin and it is where the core loads it from (libtimemory's directory,
+/// or TIMEMORY_MPI_PLUGIN): MPI is supported once the process has its MPI library.
+bool is_available();
 /// The plugin is loaded and bound to the process's MPI library.
 bool is_supported();
 /// "" when is_supported(); otherwise why not (no MPI in this build, no libmpi in the process, a
