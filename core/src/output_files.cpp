@@ -174,7 +174,12 @@ std::string format_dart(const result_tree& tree, const component_info& info) {
     return out;
 }
 
-std::vector<written_file> write_outputs(const result_tree& tree, const std::string& directory) {
+namespace {
+
+// Every file of one report: a process's (`job` null) or a job's at rank 0.
+std::vector<written_file> write_files(const result_tree& tree, const std::string& directory,
+                                      const std::string& suffix,
+                                      const output_detail::job_files* job) {
     std::vector<written_file> written;
     try {
         const auto& s = settings::instance();
@@ -185,7 +190,7 @@ std::vector<written_file> write_outputs(const result_tree& tree, const std::stri
 
         for (const auto* info : components) {
             const std::string label{info->label};
-            const std::string stem = prefix + label;
+            const std::string stem = prefix + label + suffix;
             try {
                 if (s.file_output) {
                     if (s.flamegraph_output && info->value_units(0) == unit_kind::timing) {
@@ -200,7 +205,10 @@ std::vector<written_file> write_outputs(const result_tree& tree, const std::stri
                         sink.write(
                             label, stem + ".tree.json", "tree",
                             [&](output_detail::text_sink& out) {
-                                output_detail::write_tree_json(out, tree, {info});
+                                if (job != nullptr)
+                                    output_detail::write_job_tree_json(out, *info, *job);
+                                else
+                                    output_detail::write_tree_json(out, tree, {info});
                             },
                             written);
                     }
@@ -208,7 +216,10 @@ std::vector<written_file> write_outputs(const result_tree& tree, const std::stri
                         sink.write(
                             label, stem + ".json", "json",
                             [&](output_detail::text_sink& out) {
-                                output_detail::write_flat_json(out, tree, {info});
+                                if (job != nullptr)
+                                    output_detail::write_job_flat_json(out, *info, *job);
+                                else
+                                    output_detail::write_flat_json(out, tree, {info});
                             },
                             written);
                     }
@@ -232,9 +243,11 @@ std::vector<written_file> write_outputs(const result_tree& tree, const std::stri
         }
 
         if (s.file_output && !written.empty()) {
-            const std::string metadata = format_metadata_json(written);
-            sink.write("metadata", prefix + "metadata.json", "metadata", text_content(metadata),
-                       written);
+            const std::string metadata =
+                job != nullptr ? output_detail::format_metadata_json(written, job->mpi())
+                               : format_metadata_json(written);
+            sink.write("metadata", prefix + "metadata" + suffix + ".json", "metadata",
+                       text_content(metadata), written);
         }
         // CDash shows the files a CTestNotes.txt lists next to the test's output (timemory 3's
         // ctest_notes: one entry per text report).
@@ -246,13 +259,30 @@ std::vector<written_file> write_outputs(const result_tree& tree, const std::stri
                 notes += "list(APPEND CTEST_NOTES_FILES \"" + path.string() + "\")\n";
             }
             if (!notes.empty())
-                sink.write("ctest_notes", prefix + "CTestNotes.txt", "ctest_notes",
+                sink.write("ctest_notes", prefix + "CTestNotes" + suffix + ".txt", "ctest_notes",
                            text_content(notes), written);
         }
     } catch (const std::exception& e) {
         log::error("writing outputs to '", directory, "' failed: ", e.what());
     }
     return written;
+}
+
+}  // namespace
+
+std::vector<written_file> write_outputs(const result_tree& tree, const std::string& directory) {
+    return write_files(tree, directory, {}, nullptr);
+}
+
+std::vector<written_file> output_detail::write_outputs(const result_tree& tree,
+                                                       const std::string& directory,
+                                                       const std::string& suffix) {
+    return write_files(tree, directory, suffix, nullptr);
+}
+
+std::vector<written_file> output_detail::write_job_files(const job_files& job,
+                                                         const std::string& directory) {
+    return write_files(*job.aggregate, directory, {}, &job);
 }
 
 }  // namespace tim

@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -96,5 +98,39 @@ std::string dump(const ojson& value, int indent);
 
 /// Laps of a row: the largest count over its values.
 std::uint64_t laps(const std::vector<accumulator>& values);
+
+/// A job of several ranks as rank 0 writes it: the combined tree (text report, the flat file's
+/// "aggregate"), and every rank's own tree, fetched one at a time while a file is written so that
+/// rank 0 never holds more than one rank's tree besides the combined one.
+struct job_files {
+    const result_tree* aggregate = nullptr;
+    std::int32_t world_size = 1;
+    std::vector<std::int32_t> missing;  ///< ranks that did not arrive in the reduction
+    /// Rank r's own results; std::nullopt when it is missing.
+    std::function<std::optional<result_tree>(std::int32_t)> fetch;
+    /// metadata.json's "mpi" section, made when metadata.json is written.
+    std::function<ojson()> mpi;
+};
+
+/// write_outputs at rank 0 of a job: per component the .tree.json and .json with every rank
+/// (timemory's "mpi" / "ranks" arrays; the flat file adds "aggregate"), the text report over
+/// ranks, then metadata.json with the "mpi" section (output_files.cpp).
+std::vector<written_file> write_job_files(const job_files& job, const std::string& directory);
+
+/// write_outputs with `suffix` after each file's label: "<prefix><label><suffix>.<ext>" and
+/// "<prefix>metadata<suffix>.json" (a rank's own files).
+std::vector<written_file> write_outputs(const result_tree& tree, const std::string& directory,
+                                        const std::string& suffix);
+
+/// The job layouts of one component (output_tree.cpp, output_json.cpp).
+void write_job_tree_json(text_sink& out, const component_info& info, const job_files& job);
+void write_job_flat_json(text_sink& out, const component_info& info, const job_files& job);
+
+/// The header of a job's component: component_header over the combined rows, with the job's
+/// rank counts.
+ojson job_component_header(const component_info& info, const job_files& job);
+
+/// format_metadata_json with an "mpi" section beside "info" (null: none).
+std::string format_metadata_json(const std::vector<written_file>& outputs, const ojson& mpi);
 
 }  // namespace tim::output_detail

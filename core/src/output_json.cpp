@@ -224,6 +224,32 @@ namespace {
 
 using namespace output_detail;
 
+ojson flat_row(const component_info& info, const std::vector<display_unit>& units,
+               const component_record& row) {
+    ojson item;
+    item["hash"] = row.hash;
+    item["prefix"] = row.prefix;
+    item["depth"] = row.depth;
+    item["entry"] = entry_json(info, units, row.inclusive);
+    item["stats"] = stats_json(info, units, row.inclusive);
+    item["rolling_hash"] = row.rolling_hash;
+    return item;
+}
+
+void flat_rank(text_sink& out, const component_info& info, const std::vector<display_unit>& units,
+               std::int64_t rank, const std::vector<component_record>& rows) {
+    out.text += "{\"rank\":" + std::to_string(rank) +
+                ",\"graph_size\":" + std::to_string(rows.size()) + ",\"graph\":[";
+    bool first = true;
+    for (const auto& row : rows) {
+        out.text += first ? "\n" : ",\n";
+        first = false;
+        out.append(flat_row(info, units, row));
+        out.flush();
+    }
+    out.text += "]}";
+}
+
 // The flat layout's object for one component: the header, then "ranks", one row per line.
 void flat_component(text_sink& out, const component_info& info, const rank_views& ranks) {
     const auto units = value_units(info);
@@ -231,25 +257,30 @@ void flat_component(text_sink& out, const component_info& info, const rank_views
     out.text += ",\"ranks\":[";
     for (std::size_t r = 0; r < ranks.size(); ++r) {
         out.text += r == 0 ? "\n" : ",\n";
-        out.text += "{\"rank\":" + std::to_string(r) +
-                    ",\"graph_size\":" + std::to_string(ranks[r].size()) + ",\"graph\":[";
-        bool first = true;
-        for (const auto& row : ranks[r]) {
-            ojson item;
-            item["hash"] = row.hash;
-            item["prefix"] = row.prefix;
-            item["depth"] = row.depth;
-            item["entry"] = entry_json(info, units, row.inclusive);
-            item["stats"] = stats_json(info, units, row.inclusive);
-            item["rolling_hash"] = row.rolling_hash;
-            out.text += first ? "\n" : ",\n";
-            first = false;
-            out.append(item);
-            out.flush();
-        }
-        out.text += "]}";
+        flat_rank(out, info, units, static_cast<std::int64_t>(r), ranks[r]);
     }
     out.text += "]}";
+}
+
+// Statistics over ranks of each value, in display units (imbalance in percent).
+ojson over_ranks_json(const component_info& info, const std::vector<display_unit>& units,
+                      const std::vector<rank_statistics>& stats) {
+    const std::size_t count = std::min(units.size(), stats.size());
+    return per_value(info, count, [&](std::size_t i) {
+        const auto& r = stats[i];
+        const double s = units[i].scale;
+        ojson item;
+        item["ranks"] = r.ranks;
+        item["sum"] = finite(r.sum / s);
+        item["mean"] = finite(r.mean() / s);
+        item["min"] = finite(r.min / s);
+        item["max"] = finite(r.max / s);
+        item["stddev"] = finite(r.stddev() / s);
+        item["min_rank"] = r.min_rank;
+        item["max_rank"] = r.max_rank;
+        item["imbalance"] = finite(r.imbalance_percent());
+        return item;
+    });
 }
 
 }  // namespace
@@ -270,6 +301,55 @@ std::string format_flat_json(const component_info& info, const rank_views& ranks
     text_sink out;
     document(out, info, ranks, flat_component);
     return std::move(out.text);
+}
+
+ojson output_detail::job_component_header(const component_info& info, const job_files& job) {
+    rank_views combined(1);
+    combined[0] = component_view(*job.aggregate, info);
+    auto header = component_header(info, combined);
+    const auto arrived = static_cast<std::int64_t>(job.aggregate->ranks.size());
+    header["mpi_size"] = job.world_size;
+    header["process_count"] = arrived;
+    header["num_ranks"] = job.world_size;
+    return header;
+}
+
+void output_detail::write_job_flat_json(text_sink& out, const component_info& info,
+                                        const job_files& job) {
+    const auto units = value_units(info);
+    out.text += "{\"timemory\":{";
+    out.append(ojson(std::string{info.id}));
+    out.text += ":";
+    out.append_open(job_component_header(info, job));
+    out.text += ",\"ranks\":[";
+    bool first = true;
+    for (std::int32_t r = 0; r < job.world_size; ++r) {
+        auto tree = job.fetch(r);  // one rank's tree at a time
+        if (!tree) continue;
+        out.text += first ? "\n" : ",\n";
+        first = false;
+        flat_rank(out, info, units, r, component_view(*tree, info));
+    }
+    // The ranks combined: every rank's calls merged, and statistics over the ranks.
+    const auto rows = component_view(*job.aggregate, info);
+    ojson head;
+    head["ranks"] = job.aggregate->ranks;
+    head["missing"] = job.missing;
+    head["graph_size"] = rows.size();
+    out.text += "],\n\"aggregate\":";
+    out.append_open(head);
+    out.text += ",\"graph\":[";
+    first = true;
+    for (const auto& row : rows) {
+        out.text += first ? "\n" : ",\n";
+        first = false;
+        auto item = flat_row(info, units, row);
+        item["over_ranks"] = over_ranks_json(info, units, row.over_ranks);
+        out.append(item);
+        out.flush();
+    }
+    out.text += "]}}}}\n";  // graph, aggregate, component, "timemory", document
+    out.flush(true);
 }
 
 }  // namespace tim

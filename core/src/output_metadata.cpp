@@ -147,6 +147,11 @@ void add_metadata(const std::string& key, const std::string& json_value) {
 }
 
 std::string format_metadata_json(const std::vector<written_file>& outputs) {
+    return output_detail::format_metadata_json(outputs, output_detail::ojson{});
+}
+
+std::string output_detail::format_metadata_json(const std::vector<written_file>& outputs,
+                                                const ojson& mpi) {
     // Category = the text after the file name's last '.', as timemory grouped them: .json,
     // .tree.json and .flamegraph.json under "json", .txt under "text".
     ojson output = ojson::object();
@@ -166,6 +171,7 @@ std::string format_metadata_json(const std::vector<written_file>& outputs) {
     }
     metadata["settings"] = settings_json();
     metadata["output"] = std::move(output);
+    if (!mpi.is_null()) metadata["mpi"] = mpi;
     metadata["environment"] = environment_json();
     ojson root;
     root["timemory"]["metadata"] = std::move(metadata);

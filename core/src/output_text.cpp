@@ -109,10 +109,15 @@ std::string format_text(const result_tree& tree, const component_info& info) {
     // Header words. "MEAN " carries a trailing blank so that it sits one column left of centre
     // exactly where timemory printed it; the tables of timemory 3's Python documentation are the
     // contract.
+    // A job's combined report (tree.ranks set) describes each row over the ranks: SUM .. STDDEV
+    // are statistics of the ranks' inclusive values, then the rank with the largest, and the
+    // imbalance (max - mean) / max.
+    const bool job = !tree.ranks.empty();
     std::vector<column> columns;
     columns.push_back({"LABEL", align::left, 0});
     columns.push_back({"COUNT", align::right, 6});
     columns.push_back({"DEPTH", align::right, 6});
+    if (job) columns.push_back({"RANKS", align::right, 5});
     for (unsigned v = 0; v < values; ++v) {
         const auto kind = info.value_units(v);
         const auto width = static_cast<std::size_t>(display_width(kind));
@@ -120,6 +125,10 @@ std::string format_text(const result_tree& tree, const component_info& info) {
         columns.push_back({"UNITS", align::left, 6});
         for (const char* h : {"SUM", "MEAN ", "MIN", "MAX", "STDDEV"}) {
             columns.push_back({h, align::right, width});
+        }
+        if (job) {
+            columns.push_back({"MAX RANK", align::right, 8});
+            columns.push_back({"IMBALANCE %", align::right, 11});
         }
         columns.push_back({"% SELF", align::right, 6});
     }
@@ -142,6 +151,11 @@ std::string format_text(const result_tree& tree, const component_info& info) {
         }
         line.push_back(std::to_string(laps));
         line.push_back(std::to_string(row.depth));
+        if (job) {
+            std::uint32_t ranks = 0;
+            for (const auto& r : row.over_ranks) ranks = std::max(ranks, r.ranks);
+            line.push_back(std::to_string(ranks));
+        }
         for (unsigned v = 0; v < values; ++v) {
             const auto kind = info.value_units(v);
             const double scale = units[v].scale;
@@ -151,12 +165,25 @@ std::string format_text(const result_tree& tree, const component_info& info) {
             line.push_back(units[v].name);
             if (a.count == 0) {
                 // Never measured (one value of a multi-valued component): blank, not zero.
-                line.insert(line.end(), 6, std::string{});
+                line.insert(line.end(), job ? 8 : 6, std::string{});
                 continue;
             }
             auto num = [&](double raw) {
                 return format_number(raw / scale, kind, info.integer_values);
             };
+            if (job) {
+                const rank_statistics none;
+                const auto& r = v < row.over_ranks.size() ? row.over_ranks[v] : none;
+                line.push_back(num(r.sum));
+                line.push_back(num(r.mean()));
+                line.push_back(num(r.min));
+                line.push_back(num(r.max));
+                line.push_back(num(r.stddev()));
+                line.push_back(std::to_string(r.max_rank));
+                line.push_back(percent(r.imbalance_percent()));
+                line.push_back(percent(row.self_percent(v)));
+                continue;
+            }
             line.push_back(num(a.sum));
             line.push_back(num(a.mean()));
             line.push_back(num(a.reported_min()));
@@ -175,7 +202,16 @@ std::string format_text(const result_tree& tree, const component_info& info) {
     }
 
     // The banner must fit inside the rules; a long description widens the label column.
-    const std::string banner = upper(info.description.empty() ? info.label : info.description);
+    const std::string banner = [&] {
+        std::string text = upper(info.description.empty() ? info.label : info.description);
+        if (!job) return text;
+        // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on a chain of operator+.
+        const auto world =
+            std::max<std::size_t>(static_cast<std::size_t>(tree.world_size), tree.ranks.size());
+        text.append(" OVER ").append(std::to_string(tree.ranks.size()));
+        text.append(" OF ").append(std::to_string(world)).append(" RANKS");
+        return text;
+    }();
     std::size_t inner = columns.size() - 1;  // separators between columns
     for (const auto& col : columns) inner += col.width + 2;
     if (banner.size() + 2 > inner) {

@@ -152,4 +152,27 @@ std::string format_tree_json(const component_info& info, const rank_views& ranks
     return std::move(out.text);
 }
 
+void output_detail::write_job_tree_json(text_sink& out, const component_info& info,
+                                        const job_files& job) {
+    // mpi[r] is world rank r's list of roots: hatchet numbers ranks by position, so a missing
+    // rank keeps its place with an empty list.
+    const auto units = output_detail::value_units(info);
+    out.text += "{\"timemory\":{";
+    out.append(ojson(std::string{info.id}));
+    out.text += ":";
+    out.append_open(output_detail::job_component_header(info, job));
+    out.text += ",\"mpi\":[";
+    for (std::int32_t r = 0; r < job.world_size; ++r) {
+        out.text += r == 0 ? "[" : ",[";
+        if (auto tree = job.fetch(r)) {  // one rank's tree at a time, freed after its part
+            const auto rows = component_view(*tree, info);
+            if (!rows.empty()) write_root(out, info, units, rows);
+        }
+        out.text += "]";
+        out.flush();
+    }
+    out.text += "]}}}\n";
+    out.flush(true);
+}
+
 }  // namespace tim

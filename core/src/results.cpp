@@ -128,6 +128,10 @@ std::vector<component_record> component_view(const result_tree& tree, const comp
             row.inclusive = it->second;
             row.inclusive.resize(count);
             row.exclusive = row.inclusive;
+            if (auto r = node.over_ranks.find(info.index); r != node.over_ranks.end()) {
+                row.over_ranks = r->second;
+                row.over_ranks.resize(count);
+            }
             if (parent_row >= 0) {
                 row.rolling_hash = rows[static_cast<std::size_t>(parent_row)].rolling_hash;
             }

@@ -15,6 +15,29 @@
 
 namespace tim {
 
+/// Statistics over the ranks of a job of one value of one node: each rank that has the node adds
+/// its own inclusive total once (its threads merged), so these describe how the ranks differ,
+/// where an accumulator describes the calls.
+struct rank_statistics {
+    std::uint32_t ranks = 0;  ///< ranks that have a value here
+    double sum = 0.0;
+    double sqr = 0.0;  ///< sum of squares of the ranks' values
+    double min = 0.0;
+    double max = 0.0;
+    std::int32_t min_rank = -1;  ///< lowest rank holding the minimum
+    std::int32_t max_rank = -1;  ///< lowest rank holding the maximum
+
+    void add(std::int32_t rank, double value) noexcept;
+    void merge(const rank_statistics& other) noexcept;
+    double mean() const noexcept;
+    /// Population standard deviation over the ranks that have the node (all of them are
+    /// measured: they are the population, not a sample of it).
+    double stddev() const noexcept;
+    /// (max - mean) / max in percent, as Caliper, HPCToolkit and TAU present load imbalance;
+    /// 0 when max is not positive.
+    double imbalance_percent() const noexcept;
+};
+
 struct result_node {
     hash_value hash = 0;
     std::string label;
@@ -25,12 +48,21 @@ struct result_node {
     std::set<std::int64_t> pids;
     std::int64_t start_ns = 0;                               ///< earliest first entry (epoch ns)
     std::map<std::uint16_t, std::vector<accumulator>> data;  ///< per component index, per value
+    /// Results combined over ranks (result_tree::ranks not empty): per component index, per
+    /// value, the statistics of the ranks' inclusive values. `data` then holds every rank's
+    /// calls merged.
+    std::map<std::uint16_t, std::vector<rank_statistics>> over_ranks;
 };
 
 struct result_tree {
     std::vector<result_node> nodes;  ///< nodes[0] is the hidden root
     std::size_t thread_count = 0;
     bool collapsed_threads = true;
+    /// The ranks whose results are combined in this tree, ascending; empty for the results of
+    /// this process alone (collect_results).
+    std::vector<std::int32_t> ranks;
+    /// Ranks of the job (0 for the results of this process alone).
+    std::int32_t world_size = 0;
 };
 
 /// Merge every thread's graph by call path. With collapse_threads false, each thread's top-level
@@ -58,6 +90,8 @@ struct component_record {
     /// Exclusive = inclusive minus the children's inclusive, per value; only count and sum are
     /// meaningful (min/max/sqr of exclusive time are unknowable). Never negative.
     std::vector<accumulator> exclusive;
+    /// Per value, over ranks (empty unless the tree combines ranks).
+    std::vector<rank_statistics> over_ranks;
     double self_percent(unsigned value = 0) const noexcept;
 };
 
