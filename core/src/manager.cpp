@@ -1,5 +1,6 @@
 #include "timemory/core/manager.hpp"
 
+#include "output_internal.hpp"
 #include "timemory/core/frame_stack.hpp"
 
 #include "timemory/core/job_output.hpp"
@@ -38,17 +39,20 @@ std::vector<written_file> write_process_outputs(const result_tree& tree,
     }
     if (mpi::is_finalized() && mpi::detail::last_size() > 1) {
         // MPI_Finalize came first and the hook that would have combined inside it was not
-        // installed: each rank keeps its own results, in a folder of its own.
+        // installed: each rank keeps its own results, in files named after it (as
+        // settings.per_rank_output names them).
         const int rank = mpi::detail::last_rank();
         static std::once_flag said;
         std::call_once(said, [] {
             log::warning(
                 "MPI was finalized before timemory's finalize, so the ranks' results "
-                "cannot be combined: each rank writes its own files (rank-<N>/). Call "
+                "cannot be combined: each rank writes its own files (<label>-<rank>.<ext>). Call "
                 "timemory's finalize before MPI_Finalize, or initialize timemory after "
                 "MPI_Init so that it finalizes inside MPI_Finalize");
         });
-        return write_outputs(tree, directory + "/rank-" + std::to_string(rank));
+        std::string suffix = "-";
+        suffix += std::to_string(rank);
+        return output_detail::write_outputs(tree, directory, suffix);
     }
     return write_outputs(tree, directory);
 }

@@ -1,20 +1,29 @@
 """Reads back what an MPI test program wrote and checks it: every rank's regions with exact
-counts (from the job's files, or from each rank's own rank-<N>/ folder when ranks were not
-combined), and the region pushed on rank 1 only.
+counts (from the job's files, or from each rank's own wall-<rank>.json when ranks were not
+combined), and the region pushed on rank 1 only. Ranks are combined into one wall.json (with the
+"aggregate" of every rank) unless MPI was finalized first without the hook (mode nohook), where
+each rank of a job of several writes its own files, wall-<rank>.json and so on.
 
     check_mpi_outputs.py <output dir> <ranks> <mode>   (mode as mpi_c_test.c takes it)
 """
 import glob
 import json
 import os
+import re
 import sys
 
 
+def rank_files(directory):
+    """The per-rank flat files, wall-<rank>.json."""
+    return sorted(p for p in glob.glob(os.path.join(directory, "wall-*.json"))
+                  if re.fullmatch(r"wall-[0-9]+\.json", os.path.basename(p)))
+
+
 def rank_graphs(directory):
-    """{rank: [rows]} of the wall-clock component, from per-rank folders or the job's file."""
+    """{rank: [rows]} of the wall-clock component, from per-rank files or the job's file."""
     graphs = {}
-    for path in sorted(glob.glob(os.path.join(directory, "rank-*", "wall.json"))):
-        rank = int(os.path.basename(os.path.dirname(path))[len("rank-"):])
+    for path in rank_files(directory):
+        rank = int(os.path.basename(path)[len("wall-"):-len(".json")])
         data = json.load(open(path))["timemory"]["wall_clock"]
         graphs[rank] = [row for entry in data["ranks"] for row in entry["graph"]]
     job_file = os.path.join(directory, "wall.json")
@@ -43,6 +52,22 @@ def main():
         expected = {1: 1} if ranks > 1 else {}
         if only != expected:
             errors.append("only_rank_1 found on {}, expected {}".format(only, expected))
+    folders = rank_files(directory)
+    if mode == "nohook" and ranks > 1:
+        if len(folders) != ranks:
+            errors.append("expected one wall-<rank>.json per rank, found {}".format(folders))
+    else:
+        if folders:
+            errors.append("ranks were not combined: {}".format(folders))
+        data = json.load(open(os.path.join(directory, "wall.json")))["timemory"]["wall_clock"]
+        if ranks > 1:
+            aggregate = data.get("aggregate", {})
+            if aggregate.get("ranks") != list(range(ranks)) or aggregate.get("missing"):
+                errors.append("aggregate ranks {} missing {}".format(aggregate.get("ranks"),
+                                                                     aggregate.get("missing")))
+            total = count(aggregate.get("graph", []), "per_rank")
+            if total != 3 * ranks:
+                errors.append("aggregate counts per_rank {} times, expected {}".format(total, 3 * ranks))
     for e in errors:
         print("FAILED:", e)
     if not errors:

@@ -125,3 +125,12 @@ def test_mpi4py_job_writes_every_rank(tmp_path, np, order):
     assert sum(check.count(rows, "per_rank") for rows in graphs.values()) == 3 * np
     only = {r: check.count(rows, "only_rank_1") for r, rows in graphs.items()}
     assert {r: n for r, n in only.items() if n} == ({1: 1} if np > 1 else {})
+    assert check.rank_files(str(out)) == []  # combined, not one file per rank
+    if np > 1:
+        import json
+
+        with open(str(out / "wall.json")) as f:
+            aggregate = json.load(f)["timemory"]["wall_clock"]["aggregate"]
+        assert aggregate["ranks"] == list(range(np)) and aggregate["missing"] == []
+        assert check.count(aggregate["graph"], "per_rank") == 3 * np
+        assert check.count(aggregate["graph"], "only_rank_1") == 1
