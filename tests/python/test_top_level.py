@@ -337,8 +337,6 @@ def test_later_capabilities_say_so():
         timemory.roofline.plot_roofline()
     with pytest.raises(RuntimeError, match="this build has no empirical roofline toolkit"):
         timemory.ert.run()
-    with pytest.raises(RuntimeError, match="this build of timemory has no MPI support"):
-        timemory.mpi.enable_mpip()
     assert timemory.api.papi.working() == (timemory.hardware_counters.unavailable_reason() == "")
     assert timemory.api.cupti.available_metrics() == []
 

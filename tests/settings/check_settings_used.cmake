@@ -35,7 +35,7 @@ if(_count LESS MIN_ROWS)
 endif()
 
 set(_sources)
-foreach(_room core host gpu python catalogue ert tools)
+foreach(_room core host gpu mpi python catalogue ert tools)
     file(GLOB_RECURSE _files "${SOURCE_DIR}/${_room}/*.cpp" "${SOURCE_DIR}/${_room}/*.hpp"
          "${SOURCE_DIR}/${_room}/*.h" "${SOURCE_DIR}/${_room}/*.c" "${SOURCE_DIR}/${_room}/*.cu"
          "${SOURCE_DIR}/${_room}/*.py")
@@ -55,7 +55,7 @@ foreach(_name IN LISTS _names)
 endforeach()
 if(_unused)
     list(JOIN _unused ", " _list)
-    message(FATAL_ERROR "settings read nowhere in core/, host/, gpu/, python/, catalogue/, ert/ or "
+    message(FATAL_ERROR "settings read nowhere in core/, host/, gpu/, mpi/, python/, catalogue/, ert/ or "
                         "tools/: ${_list}. Make each one work, or mark its row "
                         "TIMEMORY_SETTING_UNSUPPORTED with the reason in ${TABLE}.")
 endif()
