@@ -9,8 +9,10 @@
 #                         [LABELS <label>...])
 #
 # runs `timeout -k 5 <seconds> mpirun --oversubscribe -np <ranks> <program> ...` (a hung mpirun
-# otherwise stays hung), as root too (OMPI_ALLOW_RUN_AS_ROOT*), labelled "mpi".
+# otherwise stays hung), as root too (OMPI_ALLOW_RUN_AS_ROOT*), labelled "mpi". LeakSanitizer (the
+# ASan stage) is told what the MPI libraries keep for the life of the process (mpip/lsan.supp).
 find_program(TIMEMORY_TIMEOUT_EXECUTABLE timeout)
+set(_timemory_lsan_supp ${CMAKE_CURRENT_LIST_DIR}/mpip/lsan.supp)
 set(_timemory_mpi_skip "")
 if(NOT TIMEMORY_HAS_MPI)
     set(_timemory_mpi_skip "timemory was built without MPI (TIMEMORY_USE_MPI=${TIMEMORY_USE_MPI})")
@@ -41,7 +43,7 @@ function(timemory_add_mpi_test)
     set_tests_properties(
         ${T_NAME}
         PROPERTIES ENVIRONMENT
-                   "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1;${T_ENVIRONMENT}"
+                   "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1;LSAN_OPTIONS=suppressions=${_timemory_lsan_supp}:fast_unwind_on_malloc=0;${T_ENVIRONMENT}"
                    LABELS "mpi;${T_LABELS}"
                    TIMEOUT ${_ctest_timeout}
                    PROCESSORS ${T_NP})
