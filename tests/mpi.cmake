@@ -124,3 +124,24 @@ timemory_add_mpi_test(
     COMMAND ${_cxx_test}
     ENVIRONMENT "TIMEMORY_MPI_INIT=ON;TIMEMORY_MPI_THREAD_TYPE=several;TIMEMORY_OUTPUT_PATH=${_mpi_out}/cxx-bad"
     PASS_REGULAR_EXPRESSION "'several' is not an MPI thread level; valid: single, funneled, serialized, multiple")
+
+# A process with another MPI than the plugin's (a stand-in library with MPICH's soname): the
+# plugin is not loaded, and the warning and tim::mpi::status() name both libraries.
+if(TIMEMORY_HAS_MPI AND NOT TIMEMORY_MPI_LIBRARY STREQUAL "libmpi.so.12")
+    add_library(timemory-fake-other-mpi SHARED mpi/fake_other_mpi.c)
+    set_target_properties(timemory-fake-other-mpi PROPERTIES OUTPUT_NAME mpi VERSION 12.0.0
+                                                             SOVERSION 12 LIBRARY_OUTPUT_DIRECTORY
+                                                             ${CMAKE_CURRENT_BINARY_DIR}/other-mpi)
+    add_executable(timemory-wrong-mpi-test mpi/wrong_mpi_test.cpp)
+    target_link_libraries(timemory-wrong-mpi-test PRIVATE timemory::timemory ${CMAKE_DL_LIBS})
+    add_dependencies(timemory-wrong-mpi-test timemory-fake-other-mpi)
+    add_test(NAME Mpi.AnotherMpiIsRefusedNamingBoth
+             COMMAND timemory-wrong-mpi-test $<TARGET_FILE:timemory-fake-other-mpi>
+                     ${TIMEMORY_MPI_LIBRARY})
+    set_tests_properties(
+        Mpi.AnotherMpiIsRefusedNamingBoth
+        PROPERTIES ENVIRONMENT "TIMEMORY_OUTPUT_PATH=${_mpi_out}/wrong-mpi"
+                   PASS_REGULAR_EXPRESSION "wrong mpi test: ok"
+                   FAIL_REGULAR_EXPRESSION "FAILED:"
+                   LABELS mpi TIMEOUT 60)
+endif()

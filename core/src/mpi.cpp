@@ -60,15 +60,23 @@ std::string& reason() {
 // which MPI_Get_library_version gives at any time, even before MPI_Init.
 std::vector<detail::found_library> mapped_libraries() {
     std::vector<detail::found_library> found;
-    std::vector<std::string_view> names{known_sonames.begin(), known_sonames.end()};
-    if (!plugin_library.empty() &&
-        std::find(names.begin(), names.end(), plugin_library) == names.end()) {
-        names.push_back(plugin_library);
+    // The plugin's own soname first: another name of the same file (MPICH installs libmpi.so.12
+    // as a link to libmpich.so.12) resolves to the same handle and is the same library.
+    std::vector<std::string_view> names;
+    if (!plugin_library.empty()) names.push_back(plugin_library);
+    for (auto soname : known_sonames) {
+        if (soname != plugin_library) names.push_back(soname);
     }
+    std::vector<void*> seen;
     for (auto soname : names) {
         const std::string name{soname};
         void* handle = ::dlopen(name.c_str(), RTLD_LAZY | RTLD_NOLOAD);
         if (handle == nullptr) continue;
+        if (std::find(seen.begin(), seen.end(), handle) != seen.end()) {
+            ::dlclose(handle);
+            continue;
+        }
+        seen.push_back(handle);
         detail::found_library lib{name, {}};
         using version_fn = int (*)(char*, int*);
         if (auto fn = reinterpret_cast<version_fn>(::dlsym(handle, "MPI_Get_library_version"))) {
