@@ -19,6 +19,10 @@ foreach(_area gpu hardware_counters)
         set_tests_properties(Python.${_area} PROPERTIES LABELS "python;gpu")
     endif()
 endforeach()
+# Runs mpi4py jobs under mpirun (each case skips, saying why, without MPI support or mpi4py).
+if(TEST Python.mpi)
+    set_tests_properties(Python.mpi PROPERTIES LABELS "python;mpi")
+endif()
 if(TEST Python.pip_install)
     # A full build of the package; ccache makes a rerun take a few minutes.
     set_tests_properties(Python.pip_install PROPERTIES TIMEOUT 3600 LABELS "python;pip")

@@ -29,14 +29,14 @@ std::size_t lines_naming(const std::vector<std::string>& lines, const std::strin
 
 TEST(SettingsSupport, TheTableMarksWhatThisBuildDoesNotActOn) {
     const auto& s = tim::settings::instance();
-    for (const char* name : {"mpi_init", "ert_num_threads", "roofline_mode", "cupti_events",
+    for (const char* name : {"ncclp_components", "ert_num_threads", "roofline_mode", "cupti_events",
                              "diff_output", "destructor_report"}) {
         const tim::setting_spec* spec = s.find(name);
         ASSERT_NE(spec, nullptr) << name;
         EXPECT_FALSE(spec->supported()) << name;
         EXPECT_FALSE(spec->unsupported.empty()) << name;
     }
-    EXPECT_EQ(s.find("mpi_init")->unsupported, "this build has no MPI support");
+    EXPECT_EQ(s.find("ncclp_components")->unsupported, "this build has no MPI support");
     for (const char* name : {"time_output", "time_format", "output_path", "precision"})
         EXPECT_TRUE(s.find(name)->supported()) << name;
 }
@@ -46,13 +46,13 @@ TEST(SettingsSupport, AnUnsupportedSettingIsWarnedOnceNamingItWhicheverWayItIsSe
                         ("timemory-unsupported-" + std::to_string(::getpid()) + ".cfg");
     std::ofstream{config} << "roofline_mode = ai\nprecision = 3\n";
     const auto lines = stderr_lines_of_child([&] {
-        ::setenv("TIMEMORY_MPI_INIT", "ON", 1);
-        ::setenv("TIMEMORY_MPI_THREAD", "ON", 1);  // its default: nothing to warn about
+        ::setenv("TIMEMORY_NCCLP_COMPONENTS", "wall_clock", 1);
+        ::setenv("TIMEMORY_MPI_THREAD", "ON", 1);  // supported: nothing to warn about
         auto& s = tim::settings::instance();
         s.parse();
         s.parse();  // once per process, though parse() runs at load and in init
         std::string error;
-        s.set_text("mpi_init", "off", &error);  // said already
+        s.set_text("ncclp_components", "wall", &error);  // said already
         s.set_text("ert_num_threads", "4", &error);
         s.cpu_affinity = true;
         s.changed();
@@ -66,8 +66,9 @@ TEST(SettingsSupport, AnUnsupportedSettingIsWarnedOnceNamingItWhicheverWayItIsSe
     for (const auto& line : lines) all += line + "\n";
     ASSERT_EQ(lines.size(), 4u) << all;
     EXPECT_EQ(lines[0],
-              "[timemory][warning] TIMEMORY_MPI_INIT (settings.mpi_init) is not supported by this "
-              "build (this build has no MPI support); its value \"true\" has no effect");
+              "[timemory][warning] TIMEMORY_NCCLP_COMPONENTS (settings.ncclp_components) is not "
+              "supported by this build (this build has no MPI support); its value \"wall_clock\" "
+              "has no effect");
     EXPECT_EQ(lines_naming(lines, "TIMEMORY_ERT_NUM_THREADS (settings.ert_num_threads)"), 1u);
     EXPECT_EQ(lines_naming(lines, "TIMEMORY_CPU_AFFINITY (settings.cpu_affinity)"), 1u);
     EXPECT_EQ(lines_naming(lines, "TIMEMORY_ROOFLINE_MODE (settings.roofline_mode)"), 1u);

@@ -6,6 +6,7 @@
 
 #include "timemory/core/graph_registry.hpp"
 #include "timemory/core/log.hpp"
+#include "timemory/core/mpi.hpp"
 #include "timemory/core/plugins.hpp"
 #include "timemory/core/registry.hpp"
 #include "timemory/core/settings.hpp"
@@ -286,7 +287,10 @@ std::uint32_t thread_graph::insert_timeline(std::uint32_t parent, hash_value has
 
 std::uint32_t thread_graph::find_or_insert(std::uint32_t parent, hash_value hash) {
     auto [it, inserted] = m_edges.try_emplace({parent, hash}, no_node);
-    if (inserted) it->second = insert(parent, hash);
+    if (inserted) {
+        it->second = insert(parent, hash);
+        mpi::detail::notice_new_node();  // MPI initialized since init: hook its finalize
+    }
     m_nodes[parent].cached_child = it->second;
     return it->second;
 }

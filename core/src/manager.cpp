@@ -4,7 +4,9 @@
 
 #include "timemory/core/frame_stack.hpp"
 
+#include "timemory/core/job_output.hpp"
 #include "timemory/core/log.hpp"
+#include "timemory/core/mpi.hpp"
 #include "timemory/core/output.hpp"
 #include "timemory/core/results.hpp"
 #include "timemory/core/settings.hpp"
@@ -29,11 +31,38 @@ void arm_exit_hook() {
     });
 }
 
+// The outputs of this process, combined with the other ranks' when MPI runs a job of several: a
+// collective step, so every rank gets here (finalize, or the hook inside MPI_Finalize).
+std::vector<written_file> write_process_outputs(const result_tree& tree,
+                                                const std::string& directory) {
+    if (mpi::is_initialized() && !mpi::is_finalized() && mpi::size() > 1) {
+        if (auto channel = mpi::channel()) return write_job_outputs(*channel, tree, directory);
+    }
+    if (mpi::is_finalized() && mpi::detail::last_size() > 1) {
+        // MPI_Finalize came first and the hook that would have combined inside it was not
+        // installed: each rank keeps its own results, in files named after it (as
+        // settings.per_rank_output names them).
+        const int rank = mpi::detail::last_rank();
+        static std::once_flag said;
+        std::call_once(said, [] {
+            log::warning(
+                "MPI was finalized before timemory's finalize, so the ranks' results "
+                "cannot be combined: each rank writes its own files (<label>-<rank>.<ext>). Call "
+                "timemory's finalize before MPI_Finalize, or initialize timemory after "
+                "MPI_Init so that it finalizes inside MPI_Finalize");
+        });
+        std::string suffix = "-";
+        suffix += std::to_string(rank);
+        return output_detail::write_outputs(tree, directory, suffix);
+    }
+    return write_outputs(tree, directory);
+}
+
 void write_now(const std::string& directory, bool finalizing) {
     std::lock_guard<std::mutex> lock{output_mutex};
     signals::write_scope writing{finalizing};  // a signal now waits for complete files
     const auto tree = collect_results();
-    auto files = write_outputs(tree, directory);
+    auto files = write_process_outputs(tree, directory);
     last_written.clear();
     for (auto& f : files) last_written.push_back(f.path);
 }
@@ -73,6 +102,9 @@ void init(const std::vector<std::string>& argv, std::string_view prefix, std::st
     // Every API initialises through here (C, C++, Python), so the setting works from each; a
     // signal already handled is not installed again (its saved previous handler stays).
     if (s.enable_signal_handler) signals::enable();
+    // With MPI up, timemory finalizes inside MPI_Finalize if the program calls that first.
+    if (s.mpi_init) mpi::init();
+    mpi::install_finalize_hook();
 }
 
 void init(int argc, char** argv, std::string_view prefix, std::string_view suffix) {
@@ -95,6 +127,8 @@ void finalize() {
     // Measurements after this point form a new collection (re-init semantics).
     clear_results();
     log::report_suppressed();
+    // MPI that timemory started, timemory ends (an MPI job whose process never finalizes fails).
+    if (s.mpi_finalize || mpi::detail::started_by_timemory()) mpi::finalize();
 }
 
 bool is_finalized() noexcept {

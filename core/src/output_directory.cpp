@@ -15,15 +15,14 @@
 #include "output_internal.hpp"
 
 #include "timemory/core/log.hpp"
+#include "timemory/core/mpi.hpp"
 #include "timemory/core/settings.hpp"
 
 #include <pthread.h>
 #include <unistd.h>
 #include <atomic>
 #include <cctype>
-#include <cerrno>
 #include <chrono>
-#include <climits>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -57,20 +56,6 @@ std::string format_time(std::time_t when, const std::string& format) {
 
 std::time_t start_time_t() {
     return static_cast<std::time_t>(g_start_ns.load() / 1000000000);
-}
-
-// The first of `names` that holds a number from 0 to INT_MAX, else `fallback`.
-int first_number(std::initializer_list<const char*> names, int fallback) {
-    for (const char* name : names) {
-        const char* value = std::getenv(name);
-        if (value == nullptr || *value == '\0') continue;
-        char* end = nullptr;
-        errno = 0;
-        const long long number = std::strtoll(value, &end, 10);
-        if (*end == '\0' && errno == 0 && number >= 0 && number <= INT_MAX)
-            return static_cast<int>(number);
-    }
-    return fallback;
 }
 
 std::vector<std::string> command_line() {
@@ -202,16 +187,17 @@ void set_command_line(const std::vector<std::string>& argv) {
     *g_command = argv;
 }
 
-// The one place that says which rank and size this process has. Environment of the launchers
-// (OpenMPI, MPICH/Hydra and Intel MPI, Slurm) until the MPI plugin answers: with MPI initialized,
-// tim::mpi::rank() and tim::mpi::size() take precedence over these.
+// The one place that says which rank and size this process has for the output names: MPI's
+// while it is up, else what was last seen of it, else the launchers' environment (OpenMPI,
+// MPICH/Hydra and Intel MPI, Slurm): see tim::mpi::detail::last_rank.
 int job_rank() {
-    return first_number({"OMPI_COMM_WORLD_RANK", "PMI_RANK", "SLURM_PROCID"}, 0);
+    if (mpi::is_initialized() && !mpi::is_finalized()) return mpi::rank();
+    return mpi::detail::last_rank();
 }
 
 int job_size() {
-    const int n = first_number({"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_NTASKS"}, 1);
-    return n > 0 ? n : 1;
+    if (mpi::is_initialized() && !mpi::is_finalized()) return mpi::size();
+    return mpi::detail::last_size();
 }
 
 std::string job_id() {

@@ -178,6 +178,10 @@ const std::string& status(std::string_view name) {
     return unknown;
 }
 
+std::string directory() {
+    return own_directory();
+}
+
 std::span<const placeholder> placeholders(std::string_view name) {
     const auto i = index_of(name);
     return i < plugin_count ? plugin_table[i].components : std::span<const placeholder>{};

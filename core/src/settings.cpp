@@ -234,6 +234,7 @@ constexpr std::string_view k_known_variables[] = {
     "TIMEMORY_GPU_PLUGIN",       "TIMEMORY_PAPI_LIBRARY",  "TIMEMORY_LIBRARY_CTOR",
     "TIMEMORY_LIBRARY_DTOR",     "TIMEMORY_SKIP_FINALIZE", "TIMEMORY_MPIP_PERMIT_LIST",
     "TIMEMORY_MPIP_REJECT_LIST", "TIMEMORY_NVTX_TEST_LOG", "TIMEMORY_GPU_CHECK_CMAKE_ARGS",
+    "TIMEMORY_MPI_PLUGIN",
 };
 constexpr std::string_view k_known_prefixes[] = {"TIMEMORY_TEST_"};
 

@@ -17,5 +17,6 @@ void init_trace(py::module_& m);              // trace.cpp: submodule `trace` (C
 void init_profiler(py::module_& m);           // profiler.cpp: submodule `profiler` (C++ hook)
 void init_signals(py::module_& m);            // signals.cpp: submodule `signals`
 void init_hardware_counters(py::module_& m);  // hardware_counters.cpp
+void init_mpi(py::module_& m);                // mpi.cpp: submodule `_mpi` (timemory.mpi)
 
 }  // namespace tim::python

@@ -15,4 +15,5 @@ PYBIND11_MODULE(libpytimemory, m) {
     tim::python::init_profiler(m);
     tim::python::init_signals(m);
     tim::python::init_hardware_counters(m);
+    tim::python::init_mpi(m);
 }

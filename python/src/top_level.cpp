@@ -10,6 +10,7 @@
 #include "timemory/components/rusage.hpp"
 
 #include "timemory/core/manager.hpp"
+#include "timemory/core/mpi.hpp"
 #include "timemory/core/output.hpp"
 #include "timemory/core/plugins.hpp"
 #include "timemory/core/registry.hpp"
@@ -149,7 +150,7 @@ py::dict build_info(const std::string& version) {
     info["system_version"] = have_uname ? u.release : "unknown";
     info["library_architecture"] = have_uname ? u.machine : "unknown";
     info["python_version"] = py::module_::import("platform").attr("python_version")();
-    info["mpi"] = false;
+    info["mpi"] = tim::mpi::is_available();  // the MPI plugin is in this build
     info["papi"] = tim::papi::built_with_papi();
     info["cuda"] = tim::plugins::status("gpu").empty();  // the GPU plugin is loaded
     return info;
@@ -202,8 +203,9 @@ void init_top_level(py::module_& m) {
     m.def(
         "enabled", [] { return tim::is_enabled(); }, "Return if timemory is enabled or disabled");
     m.def(
-        "has_mpi_support", [] { return false; },
-        "Return if the timemory library has MPI support (False: this build has none)");
+        "has_mpi_support", [] { return tim::mpi::is_available(); },
+        "Return if the timemory library has MPI support: this build has the MPI plugin, which "
+        "timemory loads once the process uses MPI (timemory.mpi.is_supported() says it is)");
     m.def(
         "set_rusage_children", [] { tim::component::set_rusage_children(); },
         "Set the rusage to record child processes: getrusage-based components (user/system "

@@ -39,7 +39,7 @@ timemory.trace.init / push / pop / finalize    lib.trace (trace.cpp)
 timemory.line_profiler                         trace/'s Tracer; the external line_profiler
                                                package's LineProfiler when installed
 timemory.api.papi / cupti                      api/ on lib.hardware_counters
-timemory.mpi, mpi_support                      mpi_support/ (this build has no MPI support)
+timemory.mpi, mpi_support                      mpi/, mpi_support/ on lib._mpi (mpi.cpp)
 timemory.ert, roofline                         ert/, roofline/ (not part of this build: they
                                                raise RuntimeError saying so)
 timemory.plotting, notebook, options, common,  plotting/, notebook/, options.py, common.py,

@@ -4,7 +4,7 @@
 #
 #   cmake -DROOM=core -DDIR=<directory to scan> -DROOT=<source tree> -P check_layering.cmake
 #
-# ROOM is the room whose rules apply (core, host, gpu, ert, catalogue, tools); DIR is scanned
+# ROOM is the room whose rules apply (core, host, gpu, mpi, ert, catalogue, tools); DIR is scanned
 # recursively.
 # A header of a room is one under ROOT/<room>/include (e.g. timemory/components/timing.hpp is
 # host's), or any path with a <room>/include/ or <room>/src/ part (e.g. "../../gpu/src/x.hpp").
@@ -13,12 +13,13 @@
 cmake_minimum_required(VERSION 3.24)
 include(${CMAKE_CURRENT_LIST_DIR}/lines.cmake)
 
-set(_rooms core host gpu ert catalogue python tools)
-set(_checked_rooms core host gpu ert catalogue tools)  # python may include everything
+set(_rooms core host gpu mpi ert catalogue python tools)
+set(_checked_rooms core host gpu mpi ert catalogue tools)  # python may include everything
 # Rooms each room may include, besides its own.
 set(_uses_core)
 set(_uses_host core)
 set(_uses_gpu core)
+set(_uses_mpi core)
 set(_uses_ert core gpu)
 set(_uses_catalogue core host gpu)
 set(_uses_tools core host gpu catalogue)
@@ -26,6 +27,7 @@ set(_uses_tools core host gpu catalogue)
 set(_external_core)
 set(_external_host PAPI)
 set(_external_gpu CUDA)
+set(_external_mpi MPI)
 set(_external_ert CUDA)
 set(_external_catalogue)
 set(_external_tools)
@@ -74,7 +76,7 @@ foreach(_file ${_files})
         set(_why "")
         if(DEFINED "_owner_${_header}")
             set(_room "${_owner_${_header}}")
-        elseif(_header MATCHES "(^|/)(core|host|gpu|ert|catalogue|python|tools)/(include|src)/")
+        elseif(_header MATCHES "(^|/)(core|host|gpu|mpi|ert|catalogue|python|tools)/(include|src)/")
             set(_room "${CMAKE_MATCH_2}")
         else()
             set(_room "")

@@ -1,8 +1,8 @@
-// Reads back what mpip_exchange.c's two ranks wrote (<dir>/rank-<r>/) and checks the MPI rows and
-// their bytes exactly. Modes: "regions" (linked; the regions measure wall_clock,mpi_bytes and the
-// calls are rows under them), "preload" (an unmodified program: the calls are rows at the top),
-// "permit" (TIMEMORY_MPIP_PERMIT_LIST=MPI_Send,recv,MPI_Sendd, TIMEMORY_MPIP_COMPONENTS=mpi_bytes),
-// "fortran" (mpip_fortran.f90, preloaded).
+// Reads back what mpip_exchange.c's two ranks wrote (each its own <dir>/<label>-<r>.json) and
+// checks the MPI rows and their bytes exactly. Modes: "regions" (linked; the regions measure
+// wall_clock,mpi_bytes and the calls are rows under them), "preload" (an unmodified program: the
+// calls are rows at the top), "permit" (TIMEMORY_MPIP_PERMIT_LIST=MPI_Send,recv,MPI_Sendd,
+// TIMEMORY_MPIP_COMPONENTS=mpi_bytes), "fortran" (mpip_fortran.f90, preloaded).
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -130,8 +130,8 @@ int main(int argc, char** argv) {
     const std::string mode = argv[2];
     for (int rank = 0; rank < 2; ++rank) {
         const std::string where = "rank " + std::to_string(rank);
-        const std::string base = dir + "/rank-" + std::to_string(rank) + "/";
-        const rows bytes = read_rows(base + "mpi_bytes.json", "mpi_bytes", true);
+        const std::string suffix = "-" + std::to_string(rank) + ".json";
+        const rows bytes = read_rows(dir + "/mpi_bytes" + suffix, "mpi_bytes", true);
         const std::string p2p = rank == 0 ? "MPI_Send" : "MPI_Recv";
         const std::string other = rank == 0 ? "MPI_Recv" : "MPI_Send";
         const rows calls = expected_calls(rank);
@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
             expect(bytes, where, "collectives", {1, 0, 0});
             expect_absent(bytes, where, "collectives/MPI_Allreduce");
             expect_absent(bytes, where, "nonblocking/MPI_Isend");
-            const rows wall = read_rows(base + "wall.json", "wall_clock", false);
+            const rows wall = read_rows(dir + "/wall" + suffix, "wall_clock", false);
             expect(wall, where, "exchange", {1}, false);
             expect_absent(wall, where, "exchange/" + p2p);
             // The misspelt name in the permit list is warned, with its close match.
@@ -169,7 +169,7 @@ int main(int argc, char** argv) {
             const bool region = regions && path.find('/') == std::string::npos;
             if (!region && want.count(path) == 0) fail(where + ": unexpected row " + path);
         }
-        const rows wall = read_rows(base + "wall.json", "wall_clock", false);
+        const rows wall = read_rows(dir + "/wall" + suffix, "wall_clock", false);
         const std::string prefix = regions ? "exchange/" : "";
         expect(wall, where, prefix + p2p, {1}, false);
         expect_absent(wall, where, prefix + other);

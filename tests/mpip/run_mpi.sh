@@ -1,6 +1,7 @@
 #!/bin/sh
-# Runs an MPI program on 2 ranks with each rank's timemory output in <outdir>/rank-<rank> and what
-# the job printed in <outdir>/job.log, then a checker on <outdir>. A hung job is killed after
+# Runs an MPI program on 2 ranks with each rank's own timemory files in <outdir>/<label>-<rank>.<ext>
+# (TIMEMORY_PER_RANK_OUTPUT, beside the job's combined files) and what the job printed in
+# <outdir>/job.log, then a checker on <outdir>. A hung job is killed after
 # 120 s.
 #   run_mpi.sh <mpiexec> <outdir> <preload library or -> <checker + args or -> -- <program> [args]
 mpiexec=$1 outdir=$2 preload=$3 checker=$4
@@ -11,7 +12,7 @@ rm -rf "$outdir" && mkdir -p "$outdir" || exit 1
 # the program only (not into mpiexec, nor into this shell: a sanitized library cannot be preloaded
 # into an uninstrumented program).
 set -- sh -c 'p=$1; shift; [ "$p" = - ] || export LD_PRELOAD="$p"
-    TIMEMORY_OUTPUT_PATH="$0/rank-${OMPI_COMM_WORLD_RANK:-${PMI_RANK:-0}}" exec "$@"' \
+    TIMEMORY_OUTPUT_PATH="$0" TIMEMORY_PER_RANK_OUTPUT=ON exec "$@"' \
     "$outdir" "$preload" "$@"
 flags=""
 if "$mpiexec" --version 2>/dev/null | grep -q "Open MPI"; then

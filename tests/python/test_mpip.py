@@ -43,7 +43,8 @@ SCRIPT = textwrap.dedent("""
 
     comm = MPI.COMM_WORLD
     rank = comm.Get_rank()
-    timemory.settings.output_path = os.path.join(sys.argv[1], "rank-%d" % rank)
+    timemory.settings.output_path = sys.argv[1]
+    timemory.settings.per_rank_output = True  # <label>-<rank>.json beside the combined files
     timemory.settings.components = "wall_clock,mpi_bytes"
     data = array.array("d", [0.0] * 1000)
     timemory.region.push("exchange")
@@ -81,7 +82,7 @@ def test_mpi4py_calls_are_rows_with_exact_bytes(tmp_path):
          str(tmp_path)], env=env, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     for rank, p2p, moved in ((0, "MPI_Send", [8000, 0]), (1, "MPI_Recv", [0, 8000])):
-        rows = _rows(tmp_path / ("rank-%d" % rank) / "mpi_bytes.json")
+        rows = _rows(tmp_path / ("mpi_bytes-%d.json" % rank))
         assert rows["exchange/" + p2p] == (1, moved), rows
         assert rows["exchange/MPI_Allreduce"] == (1, [128, 128]), rows
         assert "exchange/MPI_Barrier" not in rows, rows

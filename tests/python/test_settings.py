@@ -166,10 +166,11 @@ def test_environment_is_read_at_import(output_dir):
 def test_unsupported_setting_is_warned_once_when_assigned():
     code = ("import timemory\n"
             "s = timemory.settings\n"
-            "print('doc:', 'Not supported by this build' in s.__dict__['get_mpi_init'].__doc__)\n"
-            "s.mpi_init = True\n"
-            "s.mpi_init = False\n"
-            "s.mpi_init = True\n"
+            "print('doc:', 'Not supported by this build' in "
+            "s.__dict__['get_ncclp_components'].__doc__)\n"
+            "s.ncclp_components = 'wall_clock'\n"
+            "s.ncclp_components = ''\n"
+            "s.ncclp_components = 'wall_clock'\n"
             "s.ert_num_threads = 4\n"
             "s.precision = 4\n")
     proc = run_python(["-c", code], env={"TIMEMORY_AUTO_OUTPUT": "OFF"})
@@ -177,8 +178,9 @@ def test_unsupported_setting_is_warned_once_when_assigned():
     assert proc.stdout.strip() == "doc: True"
     lines = [line for line in proc.stderr.splitlines() if "not supported by this build" in line]
     assert len(lines) == 2, proc.stderr
-    assert lines[0].startswith("[timemory][warning] TIMEMORY_MPI_INIT (settings.mpi_init) is not "
-                               "supported by this build (this build has no MPI support)")
+    assert lines[0].startswith("[timemory][warning] TIMEMORY_NCCLP_COMPONENTS "
+                               "(settings.ncclp_components) is not supported by this build (this "
+                               "build has no MPI support)")
     assert "TIMEMORY_ERT_NUM_THREADS" in lines[1]
 
 

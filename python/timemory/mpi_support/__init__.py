@@ -1,7 +1,9 @@
 """timemory.mpi_support: MPI helpers.
 
-This build has no MPI support (``is_supported()`` is False): every process writes its own
-results. The info functions say so.
+In a build with MPI (``is_supported()`` is True) timemory combines the results of every rank of an
+MPI job at ``timemory.finalize()`` (``from mpi4py import MPI`` before or after ``import timemory``;
+Python's exit calls ``finalize()`` before mpi4py finalizes MPI). The info functions print the MPI
+this build was configured with. Rank, size and state of MPI: timemory.mpi.
 
 ``enable_mpip()`` measures MPI calls (libtimemory-mpip, built where MPI was found): each call is a
 child row of the calling region, with the ``mpi_bytes`` component.
@@ -16,29 +18,33 @@ _MESSAGE = "this build of timemory has no MPI support"
 
 
 def is_supported():
-    """Whether timemory has MPI support (timemory.has_mpi_support())"""
+    """Whether timemory has MPI support (timemory.has_mpi_support()): this build has the MPI
+    plugin, which timemory loads once the process uses MPI"""
     from .. import has_mpi_support
 
     return has_mpi_support()
 
 
-def _info(kind):
-    print("MPI {} info: {}".format(kind, _MESSAGE))
+def _info(kind, key):
+    from ..libs.libpytimemory import _mpi
+
+    text = _mpi.build[key] if is_supported() else ""
+    print("MPI {} info: {}".format(kind, text or _MESSAGE))
 
 
 def mpi_exe_info():
-    """Print the MPI launcher used at build time"""
-    _info("executable")
+    """Print the MPI launcher found at build time"""
+    _info("executable", "exe")
 
 
 def mpi_c_info():
-    """Print the MPI C compiler settings used at build time"""
-    _info("C")
+    """Print the MPI C compiler settings found at build time"""
+    _info("C", "c")
 
 
 def mpi_cxx_info():
-    """Print the MPI C++ compiler settings used at build time"""
-    _info("C++")
+    """Print the MPI C++ compiler settings found at build time"""
+    _info("C++", "cxx")
 
 
 _mpip = None  # the loaded wrapper library (ctypes.CDLL)

@@ -27,6 +27,9 @@ void publish(std::string_view service, const void* table);
 /// plugins on first use.
 const void* find(std::string_view service) noexcept;
 
+/// The directory plugins are loaded from: libtimemory's own, with a trailing '/' ("" when unknown).
+std::string directory();
+
 /// A component of a plugin as the core names it while the plugin is absent: enough for its ids to
 /// resolve and for listings and Python to show it; it measures nothing.
 struct placeholder {
