@@ -71,7 +71,13 @@ std::vector<detail::found_library> mapped_libraries() {
     for (auto soname : names) {
         const std::string name{soname};
         void* handle = ::dlopen(name.c_str(), RTLD_LAZY | RTLD_NOLOAD);
-        if (handle == nullptr) continue;
+        if (handle == nullptr) {
+            // Not mapped (the usual answer). glibc keeps the failure's message in a block it frees
+            // only once dlerror() has returned it and is called again.
+            ::dlerror();
+            ::dlerror();
+            continue;
+        }
         if (std::find(seen.begin(), seen.end(), handle) != seen.end()) {
             ::dlclose(handle);
             continue;
