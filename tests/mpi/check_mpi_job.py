@@ -181,14 +181,21 @@ def check_missing(directory, ranks, timeout=2.0):
     check(banner.endswith("OVER {} OF {} RANKS".format(late, ranks)), "banner: " + banner)
     # The late rank is the child of rank 0 in round log2: rank 0 waits for it at most that many
     # timeouts after it began, far less than the 6 s the late rank sleeps.
-    took = float(open(os.path.join(directory, "finalize-seconds.txt")).read())
+    took = float(open(os.path.join(directory, "finalize-seconds-0.txt")).read())
     bound = timeout * math.ceil(math.log2(ranks)) + 3.0
     check(took < bound, "rank 0's finalize took {} s, expected < {} s".format(took, bound))
     log = open(os.path.join(directory, "stderr-rank-0.txt")).read()
     named = [line for line in log.splitlines() if "did not arrive" in line]
     check(len(named) == 1 and "rank {} did not arrive".format(late) in named[0],
           "rank 0's warnings about the late rank: {!r}".format(named))
-    # The late rank's results are not lost: it writes its own files when nobody takes them.
+    # The late rank's results are not lost: rank 0 tells it they came too late, and it writes its
+    # own files at once rather than waiting out its bound for rank 0 ((log2 P + 2) timeouts).
+    took = float(open(os.path.join(directory, "finalize-seconds-{}.txt".format(late))).read())
+    check(took < timeout + 3.0, "the late rank's finalize took {} s".format(took))
+    log = open(os.path.join(directory, "stderr-rank-{}.txt".format(late))).read()
+    told = [line for line in log.splitlines() if "did not reach rank 0" in line]
+    check(len(told) == 1 and "so the job's files lack them" in told[0],
+          "the late rank's warnings: {!r}".format(log.splitlines()))
     own = os.path.join(directory, "wall-{}.json".format(late))
     if check(os.path.exists(own), "the late rank wrote no {}".format(own)):
         rows = [row for entry in component(own)["ranks"] for row in entry["graph"]]

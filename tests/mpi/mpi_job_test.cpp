@@ -4,8 +4,8 @@
 //   workers   each rank starts 3 threads, each pushing "worker" 5 times
 //   only1     every rank pushes "everywhere" once; rank 1 also runs "only_on_rank_1" (30 ms)
 //   missing   rank 2 starts its finalize ~6 s after the others (TIMEMORY_MPI_TIMEOUT is shorter);
-//             rank 0 writes its finalize time to finalize-seconds.txt and its stderr (the
-//             warnings) to stderr-rank-0.txt in argv[2]
+//             ranks 0 and 2 write their finalize time to finalize-seconds-<rank>.txt and their
+//             stderr (the warnings) to stderr-rank-<rank>.txt in argv[2]
 //   perrank   rank r pushes "mine" r + 1 times (per-rank files: TIMEMORY_COLLAPSE_PROCESSES=OFF
 //             or TIMEMORY_PER_RANK_OUTPUT=ON)
 // MPI_Init first, then timemory's init; timemory's finalize before MPI_Finalize.
@@ -81,13 +81,15 @@ int main(int argc, char** argv) {
         tim::region::pop("before_finalize");
         MPI_Barrier(MPI_COMM_WORLD);  // the others start finalizing now
         if (rank == 2) sleep_ms(6000);
-        if (rank == 0) stderr_to(folder, "stderr-rank-0.txt");
+        const bool logged = rank == 0 || rank == 2;
+        if (logged) stderr_to(folder, "stderr-rank-" + std::to_string(rank) + ".txt");
         const auto start = std::chrono::steady_clock::now();
         tim::finalize();
         const double took =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (rank == 0) {
-            if (FILE* f = std::fopen((folder + "/finalize-seconds.txt").c_str(), "w")) {
+        if (logged) {
+            const auto path = folder + "/finalize-seconds-" + std::to_string(rank) + ".txt";
+            if (FILE* f = std::fopen(path.c_str(), "w")) {
                 std::fprintf(f, "%.6f\n", took);
                 std::fclose(f);
             }
