@@ -155,6 +155,8 @@ std::vector<written_file> write_job_outputs(rank_channel& channel, const result_
         auto answer = served::no_answer;
         if (!result.parent_gone) answer = serve(channel, own.serialize(true), timeout);
         if (answer != served::yes) {
+            // Rank 0 no longer takes this rank's part of the reduction: stop offering it.
+            if (answer == served::missing) channel.abandon_sends(rank & (rank - 1));
             const char* why = result.parent_gone ? "its results could not be sent towards rank 0"
                               : answer == served::missing ? "its results did not reach rank 0"
                                                           : "rank 0 did not ask for its results";

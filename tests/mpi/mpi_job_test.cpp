@@ -3,7 +3,8 @@
 //   sleep     every rank runs "sleeper", which sleeps rank x 50 ms
 //   workers   each rank starts 3 threads, each pushing "worker" 5 times
 //   only1     every rank pushes "everywhere" once; rank 1 also runs "only_on_rank_1" (30 ms)
-//   missing   rank 2 starts its finalize ~6 s after the others (TIMEMORY_MPI_TIMEOUT is shorter);
+//   missing   rank 2 starts its finalize ~6 s after the others (TIMEMORY_MPI_TIMEOUT is shorter),
+//             with 1,000 regions more (a message MPI sends by rendezvous, not eagerly);
 //             ranks 0 and 2 write their finalize time to finalize-seconds-<rank>.txt and their
 //             stderr (the warnings) to stderr-rank-<rank>.txt in argv[2]
 //   perrank   rank r pushes "mine" r + 1 times (per-rank files: TIMEMORY_COLLAPSE_PROCESSES=OFF
@@ -79,6 +80,11 @@ int main(int argc, char** argv) {
     } else if (mode == "missing") {
         tim::region::push("before_finalize");
         tim::region::pop("before_finalize");
+        for (int i = 0; rank == 2 && i < 1000; ++i) {
+            const auto name = "late_" + std::to_string(i);
+            tim::region::push(name);
+            tim::region::pop(name);
+        }
         MPI_Barrier(MPI_COMM_WORLD);  // the others start finalizing now
         if (rank == 2) sleep_ms(6000);
         const bool logged = rank == 0 || rank == 2;
