@@ -145,3 +145,62 @@ if(TIMEMORY_HAS_MPI AND NOT TIMEMORY_MPI_LIBRARY STREQUAL "libmpi.so.12")
                    FAIL_REGULAR_EXPRESSION "FAILED:"
                    LABELS mpi TIMEOUT 60)
 endif()
+
+# ---- one job under a real mpirun, read back by check_mpi_job.py -----------------------------
+# mpi_job_test.cpp's modes (sleep, workers, only1, missing, perrank): statistics over ranks,
+# threads inside ranks, a region on one rank, a rank that comes late, per-rank folders; the
+# sleep job's tree file is also loaded by hatchet. Names stay free of "Thread" (TSan stage).
+if(TIMEMORY_HAS_MPI)
+    add_executable(timemory-mpi-job-test mpi/mpi_job_test.cpp)
+    target_compile_definitions(timemory-mpi-job-test PRIVATE OMPI_SKIP_MPICXX MPICH_SKIP_MPICXX)
+    target_link_libraries(timemory-mpi-job-test PRIVATE timemory::timemory MPI::MPI_C)
+    set(_job_test $<TARGET_FILE:timemory-mpi-job-test>)
+else()
+    set(_job_test timemory-mpi-job-test)
+endif()
+set(_job_check ${CMAKE_CURRENT_SOURCE_DIR}/mpi/check_mpi_job.py)
+# name; ranks; mode; output path as the program sees it; extra environment (a|b for a;b)
+set(_job_runs
+    "SleepStatistics\;4\;sleep\;${_mpi_out}/job-sleep\;"
+    "Workers\;2\;workers\;${_mpi_out}/job-workers\;"
+    "RegionOnRank1\;4\;only1\;${_mpi_out}/job-only1\;"
+    "MissingRank\;3\;missing\;${_mpi_out}/job-missing\;TIMEMORY_MPI_TIMEOUT=2"
+    "RankFolders\;2\;perrank\;${_mpi_out}/job-folders/rank-%r\;TIMEMORY_COLLAPSE_PROCESSES=OFF"
+    "PerRankFiles\;2\;perrank\;${_mpi_out}/job-per-rank\;TIMEMORY_PER_RANK_OUTPUT=ON")
+foreach(_run ${_job_runs})
+    list(GET _run 0 _name)
+    list(GET _run 1 _np)
+    list(GET _run 2 _mode)
+    list(GET _run 3 _path)
+    list(GET _run 4 _env)
+    string(REPLACE "|" ";" _env "${_env}")
+    string(REPLACE "/rank-%r" "" _dir "${_path}")
+    set(_timeout 90)
+    if(_mode STREQUAL "missing")
+        set(_timeout 180)  # rank 2 comes ~6 s late, then waits out rank 0's bounded waits
+    endif()
+    timemory_add_mpi_test(
+        NAME Mpi.Job.${_name} NP ${_np} TIMEOUT ${_timeout} FIXTURES_SETUP Mpi.Job.${_name}
+        COMMAND ${CMAKE_COMMAND} -E env TIMEMORY_OUTPUT_PATH=${_path} ${_job_test} ${_mode} ${_dir}
+        ENVIRONMENT "${_env}"
+        FAIL_REGULAR_EXPRESSION "FAILED:")
+    if(NOT _timemory_mpi_skip AND Python3_Interpreter_FOUND)
+        # Fresh folders: a stale file from an earlier run must not satisfy the checker.
+        add_test(NAME Mpi.Job.${_name}.Clean COMMAND ${CMAKE_COMMAND} -E rm -rf ${_dir})
+        set_tests_properties(Mpi.Job.${_name}.Clean PROPERTIES FIXTURES_SETUP Mpi.Job.${_name}.Clean
+                                                               LABELS mpi)
+        set_tests_properties(Mpi.Job.${_name} PROPERTIES FIXTURES_REQUIRED Mpi.Job.${_name}.Clean)
+        add_test(NAME Mpi.Job.${_name}.Outputs
+                 COMMAND ${Python3_EXECUTABLE} ${_job_check} ${_mode} ${_dir} ${_np} ${_name})
+        set_tests_properties(Mpi.Job.${_name}.Outputs PROPERTIES FIXTURES_REQUIRED Mpi.Job.${_name}
+                                                                 LABELS mpi TIMEOUT 120)
+    endif()
+endforeach()
+if(NOT _timemory_mpi_skip AND Python3_Interpreter_FOUND)
+    # hatchet reads the real 4-rank tree file of the sleep job (skips without hatchet).
+    add_test(NAME Mpi.Job.SleepStatistics.Hatchet
+             COMMAND ${Python3_EXECUTABLE} ${_job_check} hatchet ${_mpi_out}/job-sleep 4 hatchet)
+    set_tests_properties(Mpi.Job.SleepStatistics.Hatchet
+                         PROPERTIES FIXTURES_REQUIRED Mpi.Job.SleepStatistics LABELS mpi TIMEOUT 120
+                                    SKIP_RETURN_CODE 77)
+endif()

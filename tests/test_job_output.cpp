@@ -339,6 +339,23 @@ TEST_F(JobOutputs, RanksThatSendThroughAMissingRankWriteTheirOwnFiles) {
         << m_stderr;
 }
 
+TEST_F(JobOutputs, LateRankIsToldItIsMissingAndWritesItsOwnFiles) {
+    // Rank 2 arrives after rank 0 stopped waiting for it (2 timeouts: it is rank 0's child in
+    // round 2); rank 0 tells it so, rather than leaving it to wait out its own bound.
+    tim::settings::instance().mpi_timeout = 1.0;
+    run_job(3, [](int r) {
+        if (r == 2) std::this_thread::sleep_for(std::chrono::seconds{4});
+        return standard_rank(r);
+    });
+    EXPECT_EQ(flat().at("aggregate").at("missing"), json::array({2}));
+    const auto own = component_of(read_json(file("test_timer-2.json")), test_timer().id);
+    EXPECT_EQ(row_of(own.at("ranks")[0].at("graph"), "solve")->at("entry").at("laps"), 3);
+    EXPECT_NE(m_stderr.find("rank 2: its results did not reach rank 0 within TIMEMORY_MPI_TIMEOUT "
+                            "(1 s), so the job's files lack them"),
+              std::string::npos)
+        << m_stderr;
+}
+
 TEST_F(JobOutputs, RankWhoseParentIsGoneWritesItsOwnFiles) {
     tim::settings::instance().mpi_timeout = 1.5;  // present ranks must answer within it
     const auto files = run_job(2, standard_rank, {0});

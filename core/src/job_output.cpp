@@ -3,8 +3,9 @@
 // job's files, fetching each rank's own tree only while it writes that rank's part.
 //
 // Messages between two ranks, in order: the reduction (child -> parent: the child's subtree
-// merged, without process ids), then rank 0's requests ('R': send your own tree; 'D': done) and
-// the answers. Every wait is bounded by settings.mpi_timeout.
+// merged, without process ids), then rank 0's requests ('R': send your own tree; 'D': done; 'M':
+// the job's files were written without you) and the answers. Every wait is bounded by
+// settings.mpi_timeout.
 #include "output_internal.hpp"
 
 #include "timemory/core/job_output.hpp"
@@ -23,6 +24,7 @@ namespace {
 
 constexpr char k_request = 'R';
 constexpr char k_done = 'D';
+constexpr char k_missing = 'M';
 
 using clock_type = std::chrono::steady_clock;
 
@@ -120,16 +122,20 @@ std::vector<written_file> write_own(const result_tree& mine, std::int32_t rank,
     return output_detail::write_outputs(mine, directory, suffix);
 }
 
+enum class served { yes, missing, no_answer };
+
 // Ranks other than 0, once their part of the reduction is sent: rank 0 either asks once for
-// this rank's own tree (while it writes that rank's part of the JSON files) or says it is done.
-// The message may come only after rank 0 waited for the slowest subtree and wrote the ranks
-// before this one.
-bool serve(rank_channel& channel, const std::vector<char>& own, double timeout) {
+// this rank's own tree (while it writes that rank's part of the JSON files), says it is done, or
+// says its results came too late for the job's files. The message may come only after rank 0
+// waited for the slowest subtree and wrote the ranks before this one.
+served serve(rank_channel& channel, const std::vector<char>& own, double timeout) {
     const double wait = timeout * (rounds(channel.size()) + 2);
     auto message = channel.receive(0, wait);
-    if (!message || message->size() != 1) return false;
-    if ((*message)[0] == k_done) return true;
-    return (*message)[0] == k_request && channel.send(0, own, timeout);
+    if (!message || message->size() != 1) return served::no_answer;
+    if ((*message)[0] == k_done) return served::yes;
+    if ((*message)[0] == k_missing) return served::missing;
+    return (*message)[0] == k_request && channel.send(0, own, timeout) ? served::yes
+                                                                       : served::no_answer;
 }
 
 }  // namespace
@@ -146,14 +152,17 @@ std::vector<written_file> write_job_outputs(rank_channel& channel, const result_
     const job_results own{mine, this_process(rank), size};
     auto result = reduce(channel, own, timeout);
     if (rank != 0) {
-        bool served = false;
-        if (!result.parent_gone) served = serve(channel, own.serialize(true), timeout);
-        if (!served) {
-            log::warning("rank ", rank, ": ",
-                         result.parent_gone ? "its results could not be sent towards rank 0"
-                                            : "rank 0 did not ask for its results",
-                         " within TIMEMORY_MPI_TIMEOUT (", timeout,
-                         " s); this rank writes its own files (<label>-", rank, ".<ext>)");
+        auto answer = served::no_answer;
+        if (!result.parent_gone) answer = serve(channel, own.serialize(true), timeout);
+        if (answer != served::yes) {
+            // Rank 0 no longer takes this rank's part of the reduction: stop offering it.
+            if (answer == served::missing) channel.abandon_sends(rank & (rank - 1));
+            const char* why = result.parent_gone ? "its results could not be sent towards rank 0"
+                              : answer == served::missing ? "its results did not reach rank 0"
+                                                          : "rank 0 did not ask for its results";
+            log::warning("rank ", rank, ": ", why, " within TIMEMORY_MPI_TIMEOUT (", timeout, " s)",
+                         answer == served::missing ? ", so the job's files lack them" : "",
+                         "; this rank writes its own files (<label>-", rank, ".<ext>)");
             return write_own(mine, rank, directory);
         }
         if (s.per_rank_output) return write_own(mine, rank, directory);
@@ -214,6 +223,9 @@ std::vector<written_file> write_job_outputs(rank_channel& channel, const result_
     written = output_detail::write_job_files(job, directory);
 
     for (auto r : present) finish(r);  // those never asked (no file needed their tree)
+    // A missing rank that comes late would otherwise wait for rank 0 to the end of its bound
+    // before it writes its own files.
+    for (auto r : missing) channel.send(r, {k_missing}, timeout);
     if (!failed.empty()) {
         log::warning("rank", failed.size() > 1 ? "s " : " ",
                      join_ranks({failed.begin(), failed.end()}),

@@ -49,7 +49,7 @@ class mpi_channel final : public rank_channel {
     bool send(int dest, const std::vector<char>& bytes, double timeout_s) override {
         void* request = m_service->send_start(dest, bytes.data(), bytes.size());
         if (request == nullptr) return false;
-        m_pending.push_back({request, backoff{timeout_s}});
+        m_pending.push_back({request, dest, backoff{timeout_s}});
         return progress();
     }
 
@@ -76,9 +76,21 @@ class mpi_channel final : public rank_channel {
         }
     }
 
+    void abandon_sends(int dest) override {
+        for (auto it = m_pending.begin(); it != m_pending.end();) {
+            if (it->dest != dest) {
+                ++it;
+                continue;
+            }
+            if (m_service->send_test(it->request) == 0) m_service->send_abandon(it->request);
+            it = m_pending.erase(it);
+        }
+    }
+
   private:
     struct pending {
         void* request;
+        int dest;
         backoff deadline;
     };
 

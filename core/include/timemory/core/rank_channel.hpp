@@ -20,6 +20,9 @@ class rank_channel {
     /// The next message from rank `source` (messages between two ranks arrive in the order they
     /// were sent); std::nullopt when none arrived within timeout_s.
     virtual std::optional<std::vector<char>> receive(int source, double timeout_s) = 0;
+    /// Give up the sends still on their way to rank `dest`, which will never take them: a
+    /// channel otherwise keeps offering them, up to their timeouts, before it is destroyed.
+    virtual void abandon_sends(int /*dest*/) {}
 };
 
 }  // namespace tim
