@@ -24,8 +24,8 @@ done
 # Python packages the examples and the test suite import, for the python3 on PATH (the one CMake
 # finds), as "import-name:pip-name" pairs. numpy: the profiler/tracer examples of timemory 3's
 # Python documentation; hatchet: the test that loads our .tree.json files; mpi4py: the Python
-# MPI tests.
-pip_packages=(pytest:pytest numpy:numpy hatchet:llnl-hatchet mpi4py:mpi4py)
+# MPI tests; perfetto: the test that decodes our Perfetto trace with its protobuf classes.
+pip_packages=(pytest:pytest numpy:numpy hatchet:llnl-hatchet mpi4py:mpi4py perfetto:perfetto)
 
 install_pip_packages() {
     command -v python3 >/dev/null 2>&1 || return 0

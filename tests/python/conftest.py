@@ -6,6 +6,7 @@ that writes outputs gets its own directory through the `output_dir` fixture.
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -33,3 +34,15 @@ def run_python(args, cwd=None, env=None, timeout=300):
         text=True,
         timeout=timeout,
     )
+
+
+def cpp_test_binary():
+    """build/tests/timemory-tests (the C++ suite, some of whose cases write files for the Python
+    tests), found from the build tree's python folder on PYTHONPATH; None when not built."""
+    for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+        if not entry:
+            continue
+        candidate = Path(entry).resolve().parent / "tests" / "timemory-tests"
+        if candidate.is_file():
+            return candidate
+    return None

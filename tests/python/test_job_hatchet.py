@@ -8,27 +8,16 @@ show one row per (region, rank) with each rank's own values.
 import json
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
+from conftest import cpp_test_binary
 
 hatchet = pytest.importorskip("hatchet")
 
 
-def _test_binary():
-    """build/tests/timemory-tests, found from the build tree's python folder on PYTHONPATH."""
-    for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep):
-        if not entry:
-            continue
-        candidate = Path(entry).resolve().parent / "tests" / "timemory-tests"
-        if candidate.is_file():
-            return candidate
-    return None
-
-
 @pytest.fixture(scope="module")
 def job_folder(tmp_path_factory):
-    binary = _test_binary()
+    binary = cpp_test_binary()
     if binary is None:
         pytest.skip("timemory-tests is not built next to the python folder on PYTHONPATH")
     folder = tmp_path_factory.mktemp("job")
