@@ -1,11 +1,12 @@
 // job_results: one rank's results in the form ranks exchange (a compact binary message) and the
 // merge of such results by call path, with the statistics over ranks of every node's values.
+#include "output_internal.hpp"
+
 #include "timemory/core/job_output.hpp"
 #include "timemory/core/registry.hpp"
 
 #include <unistd.h>
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -156,25 +157,15 @@ std::uint64_t path_hash(std::uint64_t parent, hash_value hash, std::uint32_t ord
     return mix(parent * 0x9e3779b97f4a7c15ULL + mix(hash) + ordinal);
 }
 
-std::int64_t epoch_ns() {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-// Taken when the library is loaded: the closest cheap stand-in for the process's start.
-const std::int64_t load_time_ns = epoch_ns();
-
 }  // namespace
 
 rank_process this_process(std::int32_t rank) {
     rank_process p;
     p.rank = rank;
-    char host[256] = {};
-    if (::gethostname(host, sizeof(host) - 1) == 0) p.host = host;
+    p.host = output_detail::host_name();
     p.pid = ::getpid();
-    p.start_ns = load_time_ns;
-    p.stop_ns = epoch_ns();
+    p.start_ns = output_detail::process_start_ns();
+    p.stop_ns = output_detail::now_ns();
     return p;
 }
 

@@ -40,9 +40,9 @@ std::string expand_placeholders(std::string_view pattern);
 /// The command line given to init(), for %arg0%, %argv%, %argt% and %args%.
 void set_command_line(const std::vector<std::string>& argv);
 
-/// This process's rank and the job's size: the launcher's environment (OMPI_COMM_WORLD_RANK,
-/// PMI_RANK, SLURM_PROCID; OMPI_COMM_WORLD_SIZE, PMI_SIZE, SLURM_NTASKS), else 0 and 1. The one
-/// place every output name takes them from.
+/// This process's rank and the job's size: MPI's while it is up, else what was last seen of it,
+/// else the launcher's environment (tim::mpi::detail::last_rank / last_size), else 0 and 1. The
+/// one place every output name takes them from.
 int job_rank();
 int job_size();
 
