@@ -9,9 +9,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -49,6 +51,22 @@ inline std::string read_file(const fs::path& path) {
     std::stringstream text;
     text << in.rdbuf();
     return text.str();
+}
+
+/// Forks a child that runs `body` with its stderr in the file `err`, then ends with _exit(0);
+/// returns its pid (not waited for).
+template <typename Body>
+pid_t start_child_with_stderr(const fs::path& err, Body&& body) {
+    std::fflush(stderr);
+    const pid_t child = ::fork();
+    if (child == 0) {
+        const int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd < 0 || ::dup2(fd, STDERR_FILENO) < 0) ::_exit(3);
+        body();
+        std::fflush(stderr);
+        ::_exit(0);
+    }
+    return child;
 }
 
 /// waitpid's status of `child`, or -1.

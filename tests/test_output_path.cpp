@@ -28,20 +28,7 @@ namespace {
 namespace fs = std::filesystem;
 using child_test::read_file;
 
-/// Forks a program running `body` with its stderr in `err`; returns its pid (not waited for).
-template <typename Body>
-pid_t start_child(const fs::path& err, Body&& body) {
-    std::fflush(stderr);
-    const pid_t child = ::fork();
-    if (child == 0) {
-        const int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd < 0 || ::dup2(fd, STDERR_FILENO) < 0) ::_exit(3);
-        body();
-        std::fflush(stderr);
-        ::_exit(0);
-    }
-    return child;
-}
+using child_test::start_child_with_stderr;
 
 std::string with_pid(std::string text, pid_t pid) {
     return text.append(std::to_string(pid));
@@ -93,7 +80,7 @@ void measure(const std::string& label, const fs::path& out) {
 /// A program that measures `label` and writes to `out`, run to its end: its pid, -1 unless it
 /// exited with 0.
 pid_t run_program(const fs::path& err, const std::string& label, const fs::path& out) {
-    const pid_t child = start_child(err, [&] {
+    const pid_t child = start_child_with_stderr(err, [&] {
         measure(label, out);
         tim::finalize();
     });
@@ -129,7 +116,7 @@ void expect_consistent(const fs::path& out) {
 TEST(OutputPath, EachPlaceholderIsExpandedWhenTheFilesAreWritten) {
     const fs::path dir = child_test::fresh_dir("timemory-output-path");
     const std::time_t before = std::time(nullptr);
-    const pid_t child = start_child(dir / "err.txt", [&] {
+    const pid_t child = start_child_with_stderr(dir / "err.txt", [&] {
         ::setenv("TIMEMORY_OUTPUT_PATH",
                  (dir / "p=%p,r=%r,s=%s,j=%j,h=%h,t=%t,pid=%pid%,rank=%rank%,size=%size%,"
                         "job=%job%,arg0=%arg0%,args=%args%,tag=%tag%,pct=%%")
@@ -198,7 +185,7 @@ TEST(OutputPath, RankAndJobComeFromTheLauncherThatStartedTheProcess) {
     int n = 0;
     for (const auto& [env, expected] : cases) {
         const fs::path out = dir / std::to_string(++n);
-        const pid_t child = start_child(dir / "err.txt", [&] {
+        const pid_t child = start_child_with_stderr(dir / "err.txt", [&] {
             for (const char* name :
                  {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "PMI_RANK", "PMI_SIZE",
                   "SLURM_PROCID", "SLURM_NTASKS", "SLURM_JOB_ID", "PBS_JOBID", "LSB_JOBID"})
@@ -216,7 +203,7 @@ TEST(OutputPath, RankAndJobComeFromTheLauncherThatStartedTheProcess) {
 
 TEST(OutputPath, AnUnknownPlaceholderIsNamedInOneWarningAndKept) {
     const fs::path dir = child_test::fresh_dir("timemory-output-path-unknown");
-    const pid_t child = start_child(dir / "err.txt", [&] {
+    const pid_t child = start_child_with_stderr(dir / "err.txt", [&] {
         measure("kept", dir / "out-%q-%bogus%-%p");
         tim::report();
         tim::finalize();
@@ -238,7 +225,7 @@ TEST(OutputOwner, AProcessThatFinishesLastKeepsTheFilesOfOneStartedAfterIt) {
     // The first starts, measures and waits; the second starts, writes and ends; then the first
     // writes twice. A forked child starts when it first runs, which a loaded machine may delay:
     // each says when it has.
-    const pid_t first = start_child(dir / "first.txt", [&] {
+    const pid_t first = start_child_with_stderr(dir / "first.txt", [&] {
         measure("first", out);
         std::ofstream{dir / "started"} << "first";
         if (!wait_for(dir / "go")) ::_exit(5);
@@ -277,7 +264,7 @@ TEST(OutputOwner, TwoProcessesFinishingTogetherBothKeepTheirResults) {
     const fs::path out = dir / "out";
     std::vector<pid_t> pids;
     for (const char* label : {"one", "two"}) {
-        pids.push_back(start_child(dir / (std::string{label} + ".txt"), [&] {
+        pids.push_back(start_child_with_stderr(dir / (std::string{label} + ".txt"), [&] {
             measure(label, out);
             std::ofstream{dir / (std::string{"started-"} + label)} << label;
             if (!wait_for(dir / "go")) ::_exit(5);
@@ -306,7 +293,7 @@ TEST(OutputOwner, AProcessReplacesItsOwnFilesAndThoseOfRunsThatEndedBeforeItStar
     const fs::path dir = child_test::fresh_dir("timemory-output-owner-own");
     const fs::path out = dir / "out";
     ASSERT_GT(run_program(dir / "earlier.txt", "earlier", out), 0);
-    const pid_t child = start_child(dir / "err.txt", [&] {
+    const pid_t child = start_child_with_stderr(dir / "err.txt", [&] {
         measure("mine", out);
         tim::report();  // its own files, replaced below
         tim::region::push("mine");

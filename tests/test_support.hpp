@@ -22,6 +22,8 @@
 #include "timemory/core/results.hpp"
 #include "timemory/core/settings.hpp"
 
+#include "child_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -90,15 +92,7 @@ template <typename Body>
 std::vector<std::string> stderr_lines_of_child(Body&& body) {
     const auto path = std::filesystem::temp_directory_path() /
                       ("timemory-test-stderr-" + std::to_string(::getpid()) + ".txt");
-    std::fflush(stderr);
-    const pid_t child = ::fork();
-    if (child == 0) {
-        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd < 0 || ::dup2(fd, STDERR_FILENO) < 0) ::_exit(3);
-        body();
-        std::fflush(stderr);
-        ::_exit(0);
-    }
+    const pid_t child = child_test::start_child_with_stderr(path, std::forward<Body>(body));
     int status = 0;
     EXPECT_EQ(::waitpid(child, &status, 0), child);
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
