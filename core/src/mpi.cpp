@@ -102,29 +102,17 @@ std::vector<detail::found_library> mapped_libraries() {
     return found;
 }
 
-bool env_off(const char* value) {
-    const std::string_view v{value};
-    return v == "off" || v == "OFF" || v == "Off" || v == "0" || v == "false" || v == "no";
-}
-
 // "" once loaded; otherwise the reason.
 std::string load_plugin() {
-    std::string path = plugins::directory() + plugin_file;
-    if (const char* env = std::getenv("TIMEMORY_MPI_PLUGIN"); env != nullptr && *env != '\0') {
-        if (env_off(env)) return std::string{"MPI plugin disabled by TIMEMORY_MPI_PLUGIN="} + env;
-        path = env;
+    if (auto why = plugins::load_library("MPI plugin", "TIMEMORY_MPI_PLUGIN", plugin_file,
+                                         "timemory_mpi_plugin_register");
+        !why.empty()) {
+        return why;
     }
-    void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (handle == nullptr) {
-        const char* err = ::dlerror();
-        return "MPI plugin not loaded: " + std::string{err ? err : path.c_str()};
-    }
-    using entry_fn = int (*)();
-    auto entry = reinterpret_cast<entry_fn>(::dlsym(handle, "timemory_mpi_plugin_register"));
-    if (entry == nullptr || entry() != 0) return "MPI plugin " + path + " did not register";
     auto* found = static_cast<const mpi_service*>(plugins::find("mpi"));
     if (found == nullptr || found->version != mpi_service_version) {
-        return "MPI plugin " + path + " is of another timemory version";
+        return "MPI plugin " + *plugins::library_path("TIMEMORY_MPI_PLUGIN", plugin_file) +
+               " is of another timemory version";
     }
     table = found;
     return {};
@@ -196,12 +184,8 @@ int env_int(std::initializer_list<const char*> names, int fallback) {
 bool is_available() {
     if (plugin_file == nullptr) return false;
     if (state.load() == loaded) return true;
-    std::string path = plugins::directory() + plugin_file;
-    if (const char* env = std::getenv("TIMEMORY_MPI_PLUGIN"); env != nullptr && *env != '\0') {
-        if (env_off(env)) return false;
-        path = env;
-    }
-    return ::access(path.c_str(), R_OK) == 0;
+    const auto path = plugins::library_path("TIMEMORY_MPI_PLUGIN", plugin_file);
+    return path && ::access(path->c_str(), R_OK) == 0;
 }
 
 bool is_supported() {

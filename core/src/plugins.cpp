@@ -133,24 +133,7 @@ bool is_off(std::string_view value) {
 // "" on success, else the reason.
 std::string try_load(const plugin_spec& spec) {
     if (spec.file == nullptr) return std::string{spec.not_built};
-    const std::string title{spec.title};
-    std::string path;
-    if (const char* env = std::getenv(spec.env); env != nullptr && *env != '\0') {
-        if (is_off(env)) return title + " disabled by " + spec.env + "=" + env;
-        path = env;
-    } else {
-        path = own_directory() + spec.file;
-    }
-    void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (handle == nullptr) {
-        const char* err = ::dlerror();
-        return title + " not loaded: " + std::string{err ? err : path.c_str()};
-    }
-    using entry_fn = int (*)();
-    auto entry = reinterpret_cast<entry_fn>(::dlsym(handle, spec.entry_point));
-    if (entry == nullptr) return title + " " + path + " has no " + spec.entry_point;
-    if (entry() != 0) return title + " " + path + " failed to register its components";
-    return {};
+    return load_library(spec.title, spec.env, spec.file, spec.entry_point);
 }
 
 template <std::size_t... I>
@@ -178,8 +161,28 @@ const std::string& status(std::string_view name) {
     return unknown;
 }
 
-std::string directory() {
-    return own_directory();
+std::optional<std::string> library_path(const char* env, const char* file) {
+    if (const char* value = std::getenv(env); value != nullptr && *value != '\0') {
+        if (is_off(value)) return std::nullopt;
+        return std::string{value};
+    }
+    return own_directory() + file;
+}
+
+std::string load_library(std::string_view title, const char* env, const char* file,
+                         const char* entry_point) {
+    const auto path = library_path(env, file);
+    if (!path) return std::string{title} + " disabled by " + env + "=" + std::getenv(env);
+    void* handle = ::dlopen(path->c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (handle == nullptr) {
+        const char* err = ::dlerror();
+        return std::string{title} + " not loaded: " + (err ? err : *path);
+    }
+    using entry_fn = int (*)();
+    auto entry = reinterpret_cast<entry_fn>(::dlsym(handle, entry_point));
+    if (entry == nullptr) return std::string{title} + " " + *path + " has no " + entry_point;
+    if (entry() != 0) return std::string{title} + " " + *path + " failed to register";
+    return {};
 }
 
 std::span<const placeholder> placeholders(std::string_view name) {

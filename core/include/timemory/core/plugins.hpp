@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -27,8 +28,16 @@ void publish(std::string_view service, const void* table);
 /// plugins on first use.
 const void* find(std::string_view service) noexcept;
 
-/// The directory plugins are loaded from: libtimemory's own, with a trailing '/' ("" when unknown).
-std::string directory();
+/// Where the plugin library `file` is loaded from: the path in the environment variable `env`
+/// when it is set, else beside libtimemory. std::nullopt when `env` turns the plugin off ("off",
+/// "0", "no", "none", "false").
+std::optional<std::string> library_path(const char* env, const char* file);
+
+/// Loads the plugin library `file` (see library_path) and calls its `int entry_point()` (0 on
+/// success). "" when loaded; otherwise why not, starting with `title` ("GPU plugin not loaded:
+/// <the loader's error>").
+std::string load_library(std::string_view title, const char* env, const char* file,
+                         const char* entry_point);
 
 /// A component of a plugin as the core names it while the plugin is absent: enough for its ids to
 /// resolve and for listings and Python to show it; it measures nothing.
