@@ -116,7 +116,7 @@ std::string host() {
     return host_name();
 }
 std::string start() {
-    return format_time(start_time_t(), settings::instance().time_format);
+    return format_start_time(settings::instance().time_format);
 }
 template <std::string (*Value)()>
 std::string hashed() {
@@ -180,6 +180,10 @@ std::int64_t now_ns() noexcept {
 
 std::int64_t process_start_ns() noexcept {
     return g_start_ns.load();
+}
+
+std::string format_start_time(const std::string& format) {
+    return format_time(start_time_t(), format);
 }
 
 void set_command_line(const std::vector<std::string>& argv) {
@@ -260,12 +264,11 @@ std::string time_stamped_directory(const std::string& base, std::error_code& ec)
     std::lock_guard<std::mutex> lock{mutex};
     if (const auto it = claimed->find({base, format}); it != claimed->end()) return it->second;
 
-    const std::time_t launch = start_time_t();
-    std::string name = format_time(launch, format);
+    std::string name = format_start_time(format);
     // "" (an empty pattern, or one strftime cannot fit) or a path of its own ("/", "..") would
     // put the files in the base folder or outside it.
     if (name.empty() || name.front() == '/' || name.find("..") != std::string::npos) {
-        const std::string fallback = format_time(launch, "%F_%I.%M_%p");
+        const std::string fallback = format_start_time("%F_%I.%M_%p");
         log::warning("TIMEMORY_TIME_FORMAT=\"", format, "\" names no subfolder; using \"", fallback,
                      "\"");
         name = fallback;

@@ -56,6 +56,9 @@ std::string host_name();
 /// libtimemory was loaded, or, in a child made by fork(), the fork.
 std::int64_t process_start_ns() noexcept;
 
+/// process_start_ns() in local time, formatted by strftime's `format`.
+std::string format_start_time(const std::string& format);
+
 /// Now, in the same unit and clock as process_start_ns().
 std::int64_t now_ns() noexcept;
 

@@ -9,7 +9,6 @@
 #include <unistd.h>
 #include <algorithm>
 #include <cstdlib>
-#include <ctime>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -24,17 +23,6 @@ namespace tim {
 namespace {
 
 using output_detail::ojson;
-
-// Taken when the library is loaded: the closest cheap stand-in for the program's launch.
-const std::time_t launch_time = std::time(nullptr);
-
-std::string format_time(const char* pattern) {
-    std::tm local{};
-    localtime_r(&launch_time, &local);
-    char buffer[64];
-    const std::size_t n = std::strftime(buffer, sizeof(buffer), pattern, &local);
-    return std::string(buffer, n);
-}
 
 std::string env_or(const char* name, const char* fallback = "") {
     const char* value = std::getenv(name);
@@ -94,8 +82,8 @@ ojson info_json() {
     info["SHELL"] = env_or("SHELL");
     char cwd[4096] = {};
     info["PWD"] = ::getcwd(cwd, sizeof(cwd)) != nullptr ? std::string{cwd} : env_or("PWD");
-    info["LAUNCH_DATE"] = format_time("%m/%d/%y");
-    info["LAUNCH_TIME"] = format_time("%H:%M");
+    info["LAUNCH_DATE"] = output_detail::format_start_time("%m/%d/%y");
+    info["LAUNCH_TIME"] = output_detail::format_start_time("%H:%M");
     info["TIMEMORY_VERSION"] = TIMEMORY_VERSION_STRING;
     read_cpuinfo(info);
     info["HW_CONCURRENCY"] = std::thread::hardware_concurrency();
