@@ -64,13 +64,9 @@ int main(int argc, char** argv) {
     auto& s = tim::settings::instance();
     s.auto_output = false;
     s.changed();
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     using tim::bench::ratio_reporter;
-    ratio_reporter reporter{"BM_Baseline_PmpiSendProcNull", ratio_reporter::statistic::median};
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    reporter.print_ratios();
-    benchmark::Shutdown();
+    const int status = tim::bench::run_with_ratios(argc, argv, "BM_Baseline_PmpiSendProcNull",
+                                                   ratio_reporter::statistic::median);
     MPI_Finalize();
-    return 0;
+    return status;
 }

@@ -111,12 +111,7 @@ int main(int argc, char** argv) {
     auto& s = tim::settings::instance();
     s.auto_output = false;
     s.changed();
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     using tim::bench::ratio_reporter;
-    ratio_reporter reporter{"BM_Baseline_TwoClockGettime", ratio_reporter::statistic::median};
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    reporter.print_ratios();
-    benchmark::Shutdown();
-    return 0;
+    return tim::bench::run_with_ratios(argc, argv, "BM_Baseline_TwoClockGettime",
+                                       ratio_reporter::statistic::median);
 }

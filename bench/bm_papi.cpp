@@ -103,12 +103,7 @@ int main(int argc, char** argv) {
     for (const auto& e : config.events) events += (events.empty() ? "" : ",") + e;
     std::printf("papi_array events: %s\n", events.c_str());
 
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     using tim::bench::ratio_reporter;
-    ratio_reporter reporter{"BM_Baseline_TwoPapiReads", ratio_reporter::statistic::best};
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-    reporter.print_ratios();
-    benchmark::Shutdown();
-    return 0;
+    return tim::bench::run_with_ratios(argc, argv, "BM_Baseline_TwoPapiReads",
+                                       ratio_reporter::statistic::best);
 }

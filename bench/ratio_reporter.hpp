@@ -54,4 +54,17 @@ class ratio_reporter : public benchmark::ConsoleReporter {
     std::map<std::string, double> m_times;
 };
 
+/// Runs the benchmarks the command line selects and prints each one's ratio to `baseline`;
+/// returns the process's exit status (1 for an argument Google Benchmark does not know).
+inline int run_with_ratios(int& argc, char** argv, std::string baseline,
+                           ratio_reporter::statistic stat) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    ratio_reporter reporter{std::move(baseline), stat};
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    reporter.print_ratios();
+    benchmark::Shutdown();
+    return 0;
+}
+
 }  // namespace tim::bench
